@@ -1,0 +1,11 @@
+/*
+ * seg.h: the umbrella header. Include this and link with `pkg-config --libs libseg`.
+ */
+#ifndef SEG_H
+#define SEG_H
+
+#include "seg_common.h"
+#include "seg_options.h"
+#include "seg_tensor.h"
+
+#endif /* SEG_H */
