@@ -1,0 +1,88 @@
+/*
+ * The contract between the graph executor and operator kernels.
+ *
+ * Every operator is one segi_op_def in its family's table (conv.c, pool.c, ...), and
+ * lib/ops/registry.c lists the families: the single registry of operators.
+ *
+ * An operator runs in two steps:
+ *   infer(ctx): validate inputs and attributes; set each output's dtype and shape with
+ *               segi_op_set_output(); request scratch memory by setting
+ *               ctx->scratch_bytes. Input shapes and dtypes are always known; an input's
+ *               data is non-NULL only when its value is known at planning time
+ *               (initializers, constants, and values folded from them or from shapes).
+ *               Operators whose output shape depends on an input's value (Reshape's
+ *               shape, Slice's starts, Resize's sizes, ...) list those inputs in
+ *               `value_inputs` and may then rely on that input's data in infer.
+ *   run(ctx):   compute outputs. Output buffers are allocated by the caller with the
+ *               inferred shapes; ctx->scratch holds scratch_bytes bytes.
+ * Both return SEG_OK or a status with a message (segi_op_error names the node).
+ * Kernels are pure: no global state, no allocation in run (use scratch).
+ */
+#ifndef SEGI_OP_H
+#define SEGI_OP_H
+
+#include "core/attr.h"
+#include "core/error.h"
+#include "core/tensor.h"
+
+typedef struct segi_node_info {
+    const char *name;     /* node name, may be "" */
+    const char *op_type;  /* e.g. "Conv" */
+    int opset;            /* the model's default-domain opset */
+    const segi_attr *attrs;
+    int n_attrs;
+} segi_node_info;
+
+typedef struct segi_op_ctx {
+    const segi_node_info *node;
+    int n_in;
+    const seg_tensor *const *in;  /* in[i] == NULL: optional input left out */
+    int n_out;
+    seg_tensor *const *out;       /* infer sets dtype/shape; run fills data */
+    size_t scratch_bytes;         /* infer: requested; run: available */
+    void *scratch;
+} segi_op_ctx;
+
+typedef struct segi_op_def {
+    const char *op_type;
+    int min_inputs, max_inputs;   /* counts include omitted optional inputs */
+    int min_outputs, max_outputs;
+    uint32_t value_inputs;        /* bit i: infer needs the value of input i */
+    seg_status (*infer)(segi_op_ctx *ctx);
+    seg_status (*run)(segi_op_ctx *ctx);
+} segi_op_def;
+
+/* The operator called `op_type` in the default ONNX domain, or NULL. */
+const segi_op_def *segi_op_find(const char *op_type);
+
+/* Number of registered operators and the i-th one (for docs and `seg info`). */
+int segi_op_count(void);
+const segi_op_def *segi_op_at(int i);
+
+/* Set output `i`'s dtype and shape during infer (computes nbytes, checks limits). */
+seg_status segi_op_set_output(segi_op_ctx *ctx, int i, seg_dtype dtype, int rank,
+                              const int64_t *dims);
+
+/* Fail with a message prefixed by the node's op type and name. */
+seg_status segi_op_error(const segi_op_ctx *ctx, seg_status status, const char *fmt, ...)
+    SEGI_PRINTF(3, 4);
+
+/* Typed attribute getters with defaults. The _req variants fail (naming the node and
+ * attribute) when the attribute is missing or has another type. */
+int64_t segi_op_attr_int(const segi_op_ctx *ctx, const char *name, int64_t def);
+float segi_op_attr_float(const segi_op_ctx *ctx, const char *name, float def);
+const char *segi_op_attr_string(const segi_op_ctx *ctx, const char *name, const char *def);
+/* INTS attribute: sets *vals and returns the count, or -1 when absent. */
+int segi_op_attr_ints(const segi_op_ctx *ctx, const char *name, const int64_t **vals);
+int segi_op_attr_floats(const segi_op_ctx *ctx, const char *name, const float **vals);
+const seg_tensor *segi_op_attr_tensor(const segi_op_ctx *ctx, const char *name);
+
+/*
+ * Evaluate one node outside a graph: infer, allocate owned outputs and scratch, run.
+ * Used by constant folding, by plan-time evaluation of shape computations, and by
+ * tests. On success out[0..n_out-1] are new tensors the caller destroys.
+ */
+seg_status segi_op_eval(const segi_op_def *def, const segi_node_info *node, int n_in,
+                        const seg_tensor *const *in, int n_out, seg_tensor **out);
+
+#endif

@@ -1,0 +1,39 @@
+/* The single registry of operators: each family file exports a table ending in an
+ * entry whose op_type is NULL, and this list names every family. */
+#include "ops/op.h"
+
+#include <string.h>
+
+/* extern const segi_op_def segi_ops_<family>[]; one line per family, sorted. */
+
+static const segi_op_def *const families[] = {
+    /* segi_ops_<family>, one line per family, sorted */
+    NULL,
+};
+
+int segi_op_count(void)
+{
+    int n = 0;
+    for (const segi_op_def *const *f = families; *f; f++)
+        for (const segi_op_def *d = *f; d->op_type; d++)
+            n++;
+    return n;
+}
+
+const segi_op_def *segi_op_at(int i)
+{
+    for (const segi_op_def *const *f = families; *f; f++)
+        for (const segi_op_def *d = *f; d->op_type; d++)
+            if (i-- == 0)
+                return d;
+    return NULL;
+}
+
+const segi_op_def *segi_op_find(const char *op_type)
+{
+    for (const segi_op_def *const *f = families; *f; f++)
+        for (const segi_op_def *d = *f; d->op_type; d++)
+            if (strcmp(d->op_type, op_type) == 0)
+                return d;
+    return NULL;
+}
