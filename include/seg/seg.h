@@ -8,5 +8,6 @@
 #include "seg_npy.h"
 #include "seg_options.h"
 #include "seg_tensor.h"
+#include "seg_metrics.h"
 
 #endif /* SEG_H */
