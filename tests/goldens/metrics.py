@@ -635,6 +635,14 @@ def cocoeval(gt_json, results, masks_gt, masks_dt):
 def instances():
     gt_json, results, masks_gt, masks_dt = coco_dataset()
     dump("coco_gt.json", gt_json)
+    # the same ground truth with the polygons given as RLE strings: same masks, so the
+    # same expected numbers (checks evaluation apart from polygon rasterisation)
+    rle_gt = json.loads(json.dumps(gt_json))
+    for g in rle_gt["annotations"]:
+        if isinstance(g["segmentation"], list):
+            m = masks_gt[g["id"]]
+            g["segmentation"] = {"size": list(m.shape), "counts": rle_string(rle_counts(m))}
+    dump("coco_gt_rle.json", rle_gt)
     with open(out("coco_results.json"), "w") as f:
         json.dump(results, f)
     stats, per_cat = cocoeval(gt_json, results, masks_gt, masks_dt)
