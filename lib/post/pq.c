@@ -124,50 +124,96 @@ static seg_status id_map_view(const seg_tensor *t, const char *what, id_map *m)
     return SEG_OK;
 }
 
-/* Row y of the map as ids. Negative I32 ids become ids no segment can have. */
-static void id_row(const id_map *m, int64_t y, uint64_t *row)
+/* Bytes per pixel of a map. */
+static size_t map_bpp(const id_map *m)
 {
-    size_t w = (size_t)m->w;
-    if (m->channels == 0) {
-        const int32_t *src = (const int32_t *)m->data + (size_t)y * w;
-        for (size_t x = 0; x < w; x++)
-            row[x] = (uint64_t)(uint32_t)src[x];
-        return;
-    }
-    size_t c = (size_t)m->channels;
-    const uint8_t *src = m->data + (size_t)y * w * c;
-    for (size_t x = 0; x < w; x++, src += c)
-        row[x] = (uint64_t)src[0] | (uint64_t)src[1] << 8 | (uint64_t)src[2] << 16;
+    return m->channels ? (size_t)m->channels : 4;
 }
 
-/* Count pixels of every (gt id, pred id) pair, keyed gt << 32 | pred, run by run. */
+/* Segment id of pixel x of a row. Negative I32 ids become ids no segment can have. */
+static inline uint64_t id_at(const uint8_t *row, int channels, size_t x)
+{
+    if (channels == 0) {
+        uint32_t v;
+        memcpy(&v, row + 4 * x, 4);
+        return v;
+    }
+    const uint8_t *s = row + x * (size_t)channels;
+    return (uint64_t)s[0] | (uint64_t)s[1] << 8 | (uint64_t)s[2] << 16;
+}
+
+/* Whether the 16 pixels at q equal the pixel before q, byte for byte: the fast path
+ * that lets long runs go at memory speed. */
+static inline bool run_continues16(const uint8_t *q, size_t bpp)
+{
+    return bpp == 3 ? memcmp(q - 3, q, 48) == 0 : memcmp(q - 4, q, 64) == 0;
+}
+
+static inline bool run_continues(const uint8_t *q, size_t bpp)
+{
+    return bpp == 3 ? memcmp(q - 3, q, 3) == 0 : memcmp(q - 4, q, 4) == 0;
+}
+
+/* Runs repeat from row to row, so a small direct-mapped cache of pair counts in front
+ * of the hash map saves most lookups. */
+enum { PAIR_CACHE = 256 };
+
+typedef struct pair_cache {
+    uint64_t key[PAIR_CACHE]; /* key + 1; 0 = empty */
+    uint64_t cnt[PAIR_CACHE];
+} pair_cache;
+
+static bool cache_flush_one(segi_u64map *pairs, pair_cache *c, size_t i)
+{
+    if (!c->key[i])
+        return true;
+    uint64_t *slot = segi_u64map_slot(pairs, c->key[i] - 1);
+    if (!slot)
+        return false;
+    *slot += c->cnt[i];
+    c->key[i] = 0;
+    return true;
+}
+
+static inline bool cache_add(segi_u64map *pairs, pair_cache *c, uint64_t key, uint64_t n)
+{
+    size_t i = (size_t)((key * 0x9E3779B97F4A7C15ull) >> 56);
+    if (c->key[i] != key + 1) {
+        if (!cache_flush_one(pairs, c, i))
+            return false;
+        c->key[i] = key + 1;
+        c->cnt[i] = 0;
+    }
+    c->cnt[i] += n;
+    return true;
+}
+
+/* Count pixels of every (gt id, pred id) pair, keyed gt << 32 | pred, run by run. A run
+ * may end early where only an ignored byte (alpha) changes: its pixels still go to the
+ * same key. */
 static seg_status count_pairs(const id_map *gt, const id_map *pred, segi_u64map *pairs)
 {
-    size_t w = (size_t)gt->w;
-    uint64_t *rows = malloc(2 * (w ? w : 1) * sizeof *rows);
-    if (!rows)
-        return segi_error(SEG_ERR_OUT_OF_MEMORY, "seg_pq_add_image: row buffers");
-    uint64_t *g = rows, *p = rows + w;
-    seg_status st = SEG_OK;
-    for (int64_t y = 0; y < gt->h && st == SEG_OK; y++) {
-        id_row(gt, y, g);
-        id_row(pred, y, p);
+    const size_t w = (size_t)gt->w, gb = map_bpp(gt), pb = map_bpp(pred);
+    pair_cache *cache = calloc(1, sizeof *cache);
+    bool ok = cache != NULL;
+    for (int64_t y = 0; ok && y < gt->h; y++) {
+        const uint8_t *g = gt->data + (size_t)y * w * gb, *p = pred->data + (size_t)y * w * pb;
         size_t x = 0;
-        while (x < w) {
-            size_t end = x + 1;
-            while (end < w && g[end] == g[x] && p[end] == p[x])
-                end++;
-            uint64_t *slot = segi_u64map_slot(pairs, g[x] << 32 | p[x]);
-            if (!slot) {
-                st = segi_error(SEG_ERR_OUT_OF_MEMORY, "seg_pq_add_image: pair counts");
-                break;
-            }
-            *slot += end - x;
-            x = end;
+        while (ok && x < w) {
+            uint64_t key = id_at(g, gt->channels, x) << 32 | id_at(p, pred->channels, x);
+            size_t start = x++;
+            while (x + 16 <= w && run_continues16(g + x * gb, gb) &&
+                   run_continues16(p + x * pb, pb))
+                x += 16;
+            while (x < w && run_continues(g + x * gb, gb) && run_continues(p + x * pb, pb))
+                x++;
+            ok = cache_add(pairs, cache, key, x - start);
         }
     }
-    free(rows);
-    return st;
+    for (size_t i = 0; ok && i < PAIR_CACHE; i++)
+        ok = cache_flush_one(pairs, cache, i);
+    free(cache);
+    return ok ? SEG_OK : segi_error(SEG_ERR_OUT_OF_MEMORY, "seg_pq_add_image: pair counts");
 }
 
 /* ---- segment tables -------------------------------------------------------- */
