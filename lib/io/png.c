@@ -27,19 +27,23 @@ typedef struct png_job {
     seg_tensor *image;
     png_bytep *rows;
     char msg[256];
+    char warning[128]; /* the last warning, often the detail behind an error */
 } png_job;
 
 static void on_error(png_structp png, png_const_charp msg)
 {
     png_job *job = png_get_error_ptr(png);
-    snprintf(job->msg, sizeof job->msg, "%s", msg);
+    if (job->warning[0])
+        snprintf(job->msg, sizeof job->msg, "%s (after warning: %s)", msg, job->warning);
+    else
+        snprintf(job->msg, sizeof job->msg, "%s", msg);
     png_longjmp(png, 1);
 }
 
 static void on_warning(png_structp png, png_const_charp msg)
 {
-    (void)png;
-    (void)msg;
+    png_job *job = png_get_error_ptr(png);
+    snprintf(job->warning, sizeof job->warning, "%s", msg);
 }
 
 static void read_bytes(png_structp png, png_bytep dst, size_t n)
