@@ -23,7 +23,15 @@ typedef struct tap {
 #define CV_COEF_BITS 11
 #define CV_COEF_SCALE (1 << CV_COEF_BITS)
 
-static void opencv_taps(int64_t in, int64_t out, tap *t)
+static int64_t clamp_index(int64_t i, int64_t n)
+{
+    return i < 0 ? 0 : i >= n ? n - 1 : i;
+}
+
+/* cv::resize clamps the horizontal weights at the borders to (1, 0) but leaves the
+ * vertical ones alone and only clamps the row indices: both rows are then the same
+ * border row, blended with weights that round differently. */
+static void opencv_taps(int64_t in, int64_t out, tap *t, int clamp_weights)
 {
     /* cv::resize stores the scale as 1 / (out / in), which can differ from in / out
      * in the last bit. */
@@ -32,27 +40,38 @@ static void opencv_taps(int64_t in, int64_t out, tap *t)
         float f = (float)((d + 0.5) * scale - 0.5);
         int64_t s = (int64_t)floorf(f);
         f -= (float)s;
-        if (s < 0)
+        if (clamp_weights && s < 0)
             f = 0, s = 0;
-        if (s >= in - 1)
+        if (clamp_weights && s >= in - 1)
             f = 0, s = in - 1;
-        t[d].i0 = s;
-        t[d].i1 = s + 1 < in ? s + 1 : s;
+        t[d].i0 = clamp_index(s, in);
+        t[d].i1 = clamp_index(s + 1, in);
         t[d].q0 = (int32_t)lrintf((1.0f - f) * CV_COEF_SCALE);
         t[d].q1 = (int32_t)lrintf(f * CV_COEF_SCALE);
     }
+}
+
+static void opencv_taps_x(int64_t in, int64_t out, tap *t)
+{
+    opencv_taps(in, out, t, 1);
+}
+
+static void opencv_taps_y(int64_t in, int64_t out, tap *t)
+{
+    opencv_taps(in, out, t, 0);
 }
 
 static void torch_taps(int64_t in, int64_t out, tap *t)
 {
     float scale = (float)in / (float)out;
     for (int64_t d = 0; d < out; d++) {
-        /* PyTorch adds 0.5 in double, then stores the source index as float. */
-        float real = (float)(scale * (d + 0.5) - 0.5);
+        /* PyTorch scales in float but forms the source position and its fraction in
+         * double, rounding only the final weight to float. */
+        double real = scale * (d + 0.5) - 0.5;
         if (real < 0)
             real = 0;
-        int64_t i0 = (int64_t)real;
-        float l1 = fminf(fmaxf(real - (float)i0, 0.0f), 1.0f);
+        int64_t i0 = (int64_t)real < in - 1 ? (int64_t)real : in - 1;
+        float l1 = (float)fmin(fmax(real - (double)i0, 0.0), 1.0);
         t[d].i0 = i0;
         t[d].i1 = i0 < in - 1 ? i0 + 1 : i0;
         t[d].f1 = l1;
@@ -82,10 +101,9 @@ static void hpass_f32(const void *src, const tap *tx, int64_t ow, int64_t c, voi
     }
 }
 
-/* OpenCV's vectorised vertical pass (VResizeLinearVec_32s8u), which x86 builds run on
- * whole rows but their last few values: drop 4 bits, keep the high 16 bits of each
- * product, round off the remaining 2 bits. Its scalar tail rounds the exact sum
- * instead, which can differ by one; see docs/images.md. */
+/* OpenCV's vectorised vertical pass, which its x86 builds run on whole rows: drop 4
+ * bits, keep the high 16 bits of each product, round off the remaining 2 bits. (Its
+ * portable scalar code rounds the exact sum instead, which can differ by one.) */
 static void vpass_u8(const void *row0, const void *row1, const tap *ty, void *dst, size_t n)
 {
     const int32_t *a = row0, *b = row1;
@@ -106,13 +124,14 @@ static void vpass_f32(const void *row0, const void *row1, const tap *ty, void *d
 }
 
 typedef struct bilinear_kernel {
-    void (*taps)(int64_t in, int64_t out, tap *t);
+    void (*taps_x)(int64_t in, int64_t out, tap *t);
+    void (*taps_y)(int64_t in, int64_t out, tap *t);
     void (*hpass)(const void *src, const tap *tx, int64_t ow, int64_t c, void *row);
     void (*vpass)(const void *row0, const void *row1, const tap *ty, void *dst, size_t n);
 } bilinear_kernel;
 
-static const bilinear_kernel kernel_u8 = {opencv_taps, hpass_u8, vpass_u8};
-static const bilinear_kernel kernel_f32 = {torch_taps, hpass_f32, vpass_f32};
+static const bilinear_kernel kernel_u8 = {opencv_taps_x, opencv_taps_y, hpass_u8, vpass_u8};
+static const bilinear_kernel kernel_f32 = {torch_taps, torch_taps, hpass_f32, vpass_f32};
 
 /* Two horizontally resampled source rows, remembered by source index. */
 typedef struct row_cache {
@@ -164,8 +183,8 @@ static seg_status bilinear(const seg_tensor *src, int64_t h, int64_t w, int64_t 
         st = segi_error(SEG_ERR_OUT_OF_MEMORY, "resize: work buffers for %lldx%lld",
                         (long long)oh, (long long)ow);
     } else {
-        job.k->taps(w, ow, tx);
-        job.k->taps(h, oh, ty);
+        job.k->taps_x(w, ow, tx);
+        job.k->taps_y(h, oh, ty);
         job.tx = tx;
         uint8_t *out = dst->data;
         for (int64_t y = 0; y < oh; y++) {

@@ -234,7 +234,7 @@ def resize_goldens():
         save(f"resize/u8c{c}_linear_5x23.npy", out.reshape(5, 23, c))
     f32 = RNG.random((23, 17, 3), dtype=np.float32)
     save("resize/f32_in.npy", f32)
-    t = torch.from_numpy(f32).permute(2, 0, 1)[None]
+    t = torch.from_numpy(f32).permute(2, 0, 1)[None].contiguous()  # NCHW, as models get it
     for h, w in [(10, 9), (40, 30), (23, 17), (46, 34), (7, 50)]:
         out = F.interpolate(t, size=(h, w), mode="bilinear", align_corners=False,
                             antialias=False)
