@@ -97,7 +97,8 @@ seg_status seg_image_write_png(const seg_tensor *hwc, const char *path)
 {
     SEGI_REQUIRE(path);
     seg_tensor *bytes = NULL;
-    return write_encoded(seg_image_encode_png(hwc, &bytes), bytes, path);
+    seg_status st = seg_image_encode_png(hwc, &bytes);
+    return write_encoded(st, bytes, path);
 }
 
 seg_status seg_image_encode_png_indexed(const seg_tensor *labels, const uint8_t *palette_rgb,
@@ -118,8 +119,8 @@ seg_status seg_image_write_png_indexed(const seg_tensor *labels, const uint8_t *
 {
     SEGI_REQUIRE(path);
     seg_tensor *bytes = NULL;
-    return write_encoded(seg_image_encode_png_indexed(labels, palette_rgb, n_colors, &bytes),
-                         bytes, path);
+    seg_status st = seg_image_encode_png_indexed(labels, palette_rgb, n_colors, &bytes);
+    return write_encoded(st, bytes, path);
 }
 
 seg_status seg_image_encode_jpeg(const seg_tensor *hwc, int quality, seg_tensor **out)
@@ -137,5 +138,6 @@ seg_status seg_image_write_jpeg(const seg_tensor *hwc, int quality, const char *
 {
     SEGI_REQUIRE(path);
     seg_tensor *bytes = NULL;
-    return write_encoded(seg_image_encode_jpeg(hwc, quality, &bytes), bytes, path);
+    seg_status st = seg_image_encode_jpeg(hwc, quality, &bytes);
+    return write_encoded(st, bytes, path);
 }

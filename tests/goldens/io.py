@@ -187,12 +187,17 @@ def jpeg_goldens():
     img = photo_like(24, 32)
     bgr = np.ascontiguousarray(img[..., ::-1])
     base = cv2.imencode(".jpg", bgr, [cv2.IMWRITE_JPEG_QUALITY, 90])[1].tobytes()
-    jpeg_case("baseline", base)
+    dec = jpeg_case("baseline", base)
+    # what cv2.imencode makes of those pixels, for the encoder test
+    write("jpeg/encode_q75.jpg", cv2.imencode(".jpg", dec[..., ::-1],
+                                              [cv2.IMWRITE_JPEG_QUALITY, 75])[1].tobytes())
     prog = cv2.imencode(".jpg", bgr, [cv2.IMWRITE_JPEG_QUALITY, 85,
                                       cv2.IMWRITE_JPEG_PROGRESSIVE, 1])[1].tobytes()
     jpeg_case("progressive", prog)
     grey = cv2.imencode(".jpg", img[..., 1])[1].tobytes()
-    jpeg_case("grey", grey, cv2.IMREAD_UNCHANGED)
+    grey_px = jpeg_case("grey", grey, cv2.IMREAD_UNCHANGED)[..., 0]
+    write("jpeg/encode_grey_q75.jpg", cv2.imencode(".jpg", grey_px,
+                                                   [cv2.IMWRITE_JPEG_QUALITY, 75])[1].tobytes())
     # EXIF orientation: a non-square image so that 5-8 visibly transpose
     small = cv2.imencode(".jpg", bgr[:12, :20], [cv2.IMWRITE_JPEG_QUALITY, 95])[1].tobytes()
     upright = cv2.imdecode(np.frombuffer(small, np.uint8), cv2.IMREAD_COLOR)
@@ -252,8 +257,9 @@ def ultralytics_letterbox(img, new_shape):
     left, right = int(round(dw - 0.1)), int(round(dw + 0.1))
     img = cv2.copyMakeBorder(img, top, bottom, left, right, cv2.BORDER_CONSTANT,
                              value=(114, 114, 114))
-    info = [r, new_unpad[1], new_unpad[0], top, bottom, left, right]
-    return img, np.array(info, np.float64)
+    # i64, the gain as its IEEE double bits (.npy readers need not know f64)
+    bits = int(np.array([r], np.float64).view(np.int64)[0])
+    return img, np.array([bits, new_unpad[1], new_unpad[0], top, bottom, left, right], np.int64)
 
 
 def letterbox_goldens():
