@@ -383,6 +383,39 @@ def panoptic():
         if isthing is None:
             res["per_class"] = {str(c): v + total[c][:3] for c, v in per.items()}
     dump("panoptic.json", res)
+    bad_panoptic_files(gt_json, pred_json)
+
+
+def bad_panoptic_files(gt_json, pred_json):
+    """Inputs that panopticapi rejects (or should): each changes one thing."""
+    def variant(name, src, edit):
+        doc = json.loads(json.dumps(src))
+        edit(doc)
+        dump(os.path.join("pan_bad", name), doc)
+
+    def drop_image(d):
+        d["annotations"] = [a for a in d["annotations"] if a["image_id"] != 103]
+
+    def extra_segment(d):
+        d["annotations"][0]["segments_info"].append(
+            {"id": 1234567, "category_id": 1, "area": 5, "bbox": [0, 0, 1, 5], "iscrowd": 0})
+
+    def unknown_category(d):
+        d["annotations"][0]["segments_info"][0]["category_id"] = 99
+
+    def missing_field(d):
+        del d["annotations"][1]["segments_info"][2]["category_id"]
+
+    def gt_missing_segment(d):
+        d["annotations"][2]["segments_info"].pop(0)
+
+    variant("pred_missing_image.json", pred_json, drop_image)
+    variant("pred_extra_segment.json", pred_json, extra_segment)
+    variant("pred_unknown_category.json", pred_json, unknown_category)
+    variant("pred_missing_field.json", pred_json, missing_field)
+    variant("gt_missing_segment.json", gt_json, gt_missing_segment)
+    with open(out("pan_bad", "pred_truncated.json"), "w") as f:
+        f.write(json.dumps(pred_json)[:300])
 
 
 # ---------------------------------------------------------------------------

@@ -264,10 +264,73 @@ TEST(bad_inputs_name_the_problem)
         seg_tensor_destroy(list[i]);
 }
 
+/* panopticapi's pq_compute on the same data as PNG folders and JSON files. */
+TEST(golden_files_match_panopticapi_semantics)
+{
+    json_t *want = metrics_json("panoptic.json");
+    char gj[4096], gd[4096], pj[4096], pd[4096];
+    snprintf(gj, sizeof gj, "%s", metrics_path("pan_gt.json"));
+    snprintf(gd, sizeof gd, "%s", metrics_path("pan_gt"));
+    snprintf(pj, sizeof pj, "%s", metrics_path("pan_pred.json"));
+    snprintf(pd, sizeof pd, "%s", metrics_path("pan_pred"));
+    seg_pq *pq = NULL;
+    CHECK_OK(seg_pq_evaluate_files(gj, gd, pj, pd, NULL, &pq));
+    if (pq) {
+        check_golden(pq, want);
+        const char *name = NULL;
+        int thing = -1;
+        CHECK_OK(seg_pq_category(pq, 4, NULL, &thing, &name, NULL, NULL));
+        CHECK_STR(name, "sky");
+        CHECK_EQ_INT(thing, 0);
+    }
+    seg_pq_destroy(pq);
+    json_decref(want);
+}
+
+/* Each file in pan_bad/ changes one thing of the golden set (tests/goldens/metrics.py
+ * bad_panoptic_files); panopticapi raises on the pred ones. */
+static void expect_files_fail(const char *gt_json, const char *pred_json, seg_status want,
+                              const char *needle)
+{
+    char gj[4096], gd[4096], pj[4096], pd[4096];
+    snprintf(gj, sizeof gj, "%s", metrics_path(gt_json));
+    snprintf(gd, sizeof gd, "%s", metrics_path("pan_gt"));
+    snprintf(pj, sizeof pj, "%s", metrics_path(pred_json));
+    snprintf(pd, sizeof pd, "%s", metrics_path("pan_pred"));
+    seg_pq *pq = NULL;
+    CHECK_FAIL(seg_pq_evaluate_files(gj, gd, pj, pd, NULL, &pq), want, needle);
+    CHECK(pq == NULL);
+}
+
+TEST(bad_files_name_the_problem)
+{
+    expect_files_fail("pan_gt.json", "pan_bad/pred_missing_image.json", SEG_ERR_NOT_FOUND,
+                      "pred_missing_image.json: no prediction for the image with id 103");
+    expect_files_fail("pan_gt.json", "pan_bad/pred_extra_segment.json", SEG_ERR_FORMAT,
+                      "pred segment id 1234567 is in the segments but not in the pred map");
+    expect_files_fail("pan_gt.json", "pan_bad/pred_unknown_category.json", SEG_ERR_FORMAT,
+                      "has unknown category_id 99");
+    expect_files_fail("pan_gt.json", "pan_bad/pred_missing_field.json", SEG_ERR_FORMAT,
+                      "pred_missing_field.json: annotations[1]: segments_info[2]: field "
+                      "'category_id' is missing");
+    expect_files_fail("pan_bad/gt_missing_segment.json", "pan_pred.json", SEG_ERR_FORMAT,
+                      "is in the gt map but not in its segments");
+    expect_files_fail("pan_gt.json", "pan_bad/pred_truncated.json", SEG_ERR_FORMAT,
+                      "pred_truncated.json: invalid JSON at line 1");
+    expect_files_fail("pan_gt.json", "no_such.json", SEG_ERR_IO, "no_such.json: cannot open");
+    char gj[4096];
+    snprintf(gj, sizeof gj, "%s", metrics_path("pan_gt.json"));
+    seg_pq *pq = NULL;
+    CHECK_FAIL(seg_pq_evaluate_files(gj, "/nonexistent", gj, "/nonexistent", NULL, &pq),
+               SEG_ERR_IO, "/nonexistent/img00.png: cannot open");
+}
+
 int main(void)
 {
     return RUN_TESTS(CASE(hand_computed_void_crowd_and_json_area),
                      CASE(hand_computed_half_iou_is_not_a_match),
                      CASE(golden_id_maps_match_panopticapi_semantics), CASE(rgb_maps_decode_ids),
-                     CASE(bad_inputs_name_the_problem));
+                     CASE(bad_inputs_name_the_problem),
+                     CASE(golden_files_match_panopticapi_semantics),
+                     CASE(bad_files_name_the_problem));
 }

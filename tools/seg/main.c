@@ -6,6 +6,7 @@
 
 static const seg_command commands[] = {
     {"version", "print the library version", cmd_version},
+    {"eval", "semantic, panoptic or instance metrics of a data set", cmd_eval},
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
