@@ -200,9 +200,9 @@ typedef enum seg_coco_stat {
     SEG_COCO_AP = 0,      /**< IoU .50:.95, all areas, 100 detections */
     SEG_COCO_AP50 = 1,
     SEG_COCO_AP75 = 2,
-    SEG_COCO_AP_SMALL = 3,  /**< area < 32^2 */
+    SEG_COCO_AP_SMALL = 3,  /**< area <= 32^2 (gt by JSON area, results by mask area) */
     SEG_COCO_AP_MEDIUM = 4, /**< 32^2 <= area <= 96^2 */
-    SEG_COCO_AP_LARGE = 5,  /**< area > 96^2 */
+    SEG_COCO_AP_LARGE = 5,  /**< area >= 96^2 (bounds belong to both ranges) */
     SEG_COCO_AR1 = 6,
     SEG_COCO_AR10 = 7,
     SEG_COCO_AR100 = 8,

@@ -132,6 +132,9 @@ def semantic():
     # Class 4 is predicted but never in gt: torchvision IoU 0, mmseg 0, detectron2 NaN.
     np.save(out("sem_gt.npy"), gt)
     np.save(out("sem_pred.npy"), pred)
+    for i in range(shape[0]):    # the same maps as greyscale label PNGs, one per image
+        cv2.imwrite(out("sem_png", "gt", "img%d.png" % i), gt[i])
+        cv2.imwrite(out("sem_png", "pred", "img%d.png" % i), pred[i])
     m = confusion(gt, pred, n)
 
     tv_iou, tv_miou = torchvision_metrics(m, n)

@@ -28,6 +28,12 @@ expect "instances json" "$tmp/ap.json" '"AP50": 0.5181365690916'
     > "$tmp/sem.txt" 2>&1
 expect "semantic mmseg mIoU" "$tmp/sem.txt" "mIoU (mmseg) 44.03"
 expect "semantic per class" "$tmp/sem.txt" "     4     0.00      nan     0.00"
+"$seg" eval semantic --classes 6 --policy torchvision "$d/sem_png/gt" "$d/sem_png/pred" \
+    > "$tmp/png.txt" 2>&1
+expect "semantic from PNG folders" "$tmp/png.txt" "mIoU (torchvision) 44.03"
+"$seg" eval semantic --classes 6 --not-evaluated 1 "$d/sem_gt.npy" "$d/sem_pred.npy" \
+    > "$tmp/cs.txt" 2>&1
+expect "semantic Cityscapes ignoreInEval" "$tmp/cs.txt" "mIoU (mmseg) 45.02"
 
 "$seg" eval semantic "$d/sem_gt.npy" "$d/sem_pred.npy" > "$tmp/use.txt" 2>&1
 rc=$?
