@@ -63,13 +63,25 @@ static int label_dtype_ok(seg_dtype dt)
            dt == SEG_DTYPE_I64;
 }
 
-static inline int64_t label_at(const void *data, seg_dtype dt, size_t i)
+/* Labels [off, off + n) of a map as int64, one tight loop per dtype. */
+static void load_labels(const void *data, seg_dtype dt, size_t off, size_t n, int64_t *dst)
 {
     switch (dt) {
-    case SEG_DTYPE_U8: return ((const uint8_t *)data)[i];
-    case SEG_DTYPE_U16: return ((const uint16_t *)data)[i];
-    case SEG_DTYPE_I32: return ((const int32_t *)data)[i];
-    default: return ((const int64_t *)data)[i];
+    case SEG_DTYPE_U8:
+        for (size_t i = 0; i < n; i++)
+            dst[i] = ((const uint8_t *)data)[off + i];
+        break;
+    case SEG_DTYPE_U16:
+        for (size_t i = 0; i < n; i++)
+            dst[i] = ((const uint16_t *)data)[off + i];
+        break;
+    case SEG_DTYPE_I32:
+        for (size_t i = 0; i < n; i++)
+            dst[i] = ((const int32_t *)data)[off + i];
+        break;
+    default:
+        memcpy(dst, (const int64_t *)data + off, n * sizeof *dst);
+        break;
     }
 }
 
@@ -99,16 +111,24 @@ seg_status seg_confusion_add(seg_confusion *cm, const seg_tensor *gt, const seg_
                           segi_shape_str(gt->rank, gt->dims, a, sizeof a),
                           segi_shape_str(pred->rank, pred->dims, b, sizeof b));
     }
-    size_t count = seg_tensor_count(gt);
+    enum { CHUNK = 2048 };
+    int64_t g[CHUNK], p[CHUNK];
+    const size_t count = seg_tensor_count(gt);
     const int64_t n = cm->n;
-    for (size_t i = 0; i < count; i++) {
-        int64_t g = label_at(gt->data, gt->dtype, i);
-        if (g == cm->ignore || g < 0 || g >= n)
-            continue;
-        int64_t p = label_at(pred->data, pred->dtype, i);
-        if (p < 0 || p >= n)
-            p = n;
-        cm->m[g * (n + 1) + p]++;
+    for (size_t off = 0; off < count; off += CHUNK) {
+        size_t len = count - off < CHUNK ? count - off : CHUNK;
+        load_labels(gt->data, gt->dtype, off, len, g);
+        load_labels(pred->data, pred->dtype, off, len, p);
+        /* Runs of equal (gt, pred) are common in label maps: one add per run avoids a
+         * chain of dependent increments of the same cell. */
+        for (size_t i = 0, j; i < len; i = j) {
+            for (j = i + 1; j < len && g[j] == g[i] && p[j] == p[i]; j++)
+                ;
+            if (g[i] == cm->ignore || (uint64_t)g[i] >= (uint64_t)n)
+                continue;
+            int64_t col = (uint64_t)p[i] < (uint64_t)n ? p[i] : n;
+            cm->m[g[i] * (n + 1) + col] += j - i;
+        }
     }
     return SEG_OK;
 }
