@@ -151,6 +151,76 @@ def malformed():
     assert len(base) > 0
 
 
+def vi(name, shape, dtype=TensorProto.FLOAT):
+    return helper.make_tensor_value_info(name, dtype, shape)
+
+
+def graph_models():
+    """Graphs for the planner and the passes (tests/graph/test_graph.c runs them with
+    test-only operators: Conv there is 1x1 only)."""
+    # Conv -> BatchNormalization -> Relu: folds to one Conv at level 2.
+    w = rng.standard_normal((4, 3, 1, 1)).astype(np.float32)
+    b = rng.standard_normal(4).astype(np.float32)
+    gamma, beta = rng.uniform(0.5, 2, 4).astype(np.float32), rng.standard_normal(4).astype(np.float32)
+    mean, var = rng.standard_normal(4).astype(np.float32), rng.uniform(0.5, 2, 4).astype(np.float32)
+    nodes = [helper.make_node("Conv", ["x", "W", "B"], ["c"], name="conv"),
+             helper.make_node("BatchNormalization", ["c", "g", "be", "m", "v"], ["n"],
+                              name="bn", epsilon=1e-3),
+             helper.make_node("Relu", ["n"], ["y"], name="relu")]
+    inits = [numpy_helper.from_array(a, k) for a, k in
+             ((w, "W"), (b, "B"), (gamma, "g"), (beta, "be"), (mean, "m"), (var, "v"))]
+    save(model_of(nodes, [vi("x", [1, 3, 2, 2])], [vi("y", [1, 4, 2, 2])], inits), "conv_bn.onnx")
+    x = rng.standard_normal((1, 3, 2, 2)).astype(np.float32)
+    c = np.einsum("oi,nihw->nohw", w[:, :, 0, 0], x) + b[None, :, None, None]
+    s = (gamma / np.sqrt(var + 1e-3))[None, :, None, None]
+    y = np.maximum((c - mean[None, :, None, None]) * s + beta[None, :, None, None], 0)
+    np.save(os.path.join(OUT, "conv_bn_x.npy"), x)
+    np.save(os.path.join(OUT, "conv_bn_y.npy"), y.astype(np.float32))
+
+    # x * Sigmoid(x) after a Conv: fuses to Conv(silu).
+    nodes = [helper.make_node("Conv", ["x", "W"], ["c"], name="conv"),
+             helper.make_node("Sigmoid", ["c"], ["s"], name="sig"),
+             helper.make_node("Mul", ["c", "s"], ["y"], name="mul")]
+    save(model_of(nodes, [vi("x", [1, 3, 2, 2])], [vi("y", [1, 4, 2, 2])],
+                  [numpy_helper.from_array(w, "W")]), "conv_silu.onnx")
+    c = np.einsum("oi,nihw->nohw", w[:, :, 0, 0], x)
+    np.save(os.path.join(OUT, "conv_silu_y.npy"), (c / (1 + np.exp(-c))).astype(np.float32))
+
+    # Shape -> Reshape is static once x's shape is known; Identity/Dropout vanish;
+    # the dead Relu goes; the Constant + Add folds.
+    nodes = [helper.make_node("Identity", ["x"], ["i"], name="id"),
+             helper.make_node("Dropout", ["i"], ["d"], name="drop"),
+             helper.make_node("Relu", ["d"], ["r"], name="relu"),
+             helper.make_node("Relu", ["d"], ["unused"], name="dead"),
+             helper.make_node("Shape", ["x"], ["s"], name="shape"),
+             helper.make_node("Reshape", ["r", "s"], ["rs"], name="reshape"),
+             helper.make_node("Constant", [], ["k"], name="const",
+                              value=numpy_helper.from_array(np.array([2.0], np.float32))),
+             helper.make_node("Add", ["k", "one"], ["k3"], name="fold"),
+             helper.make_node("Add", ["rs", "k3"], ["y"], name="add")]
+    save(model_of(nodes, [vi("x", ["N", 3])], [vi("y", ["N", 3])],
+                  [numpy_helper.from_array(np.array([1.0], np.float32), "one")]), "passes.onnx")
+
+    # Reshape whose shape is a run-time input: cannot be planned.
+    nodes = [helper.make_node("Reshape", ["x", "s"], ["y"], name="dyn")]
+    save(model_of(nodes, [vi("x", [2, 3]), vi("s", [2], TensorProto.INT64)], [vi("y", None)]),
+         "dynamic_reshape.onnx", check=False)
+
+    # A chain of Relus: two buffers suffice.
+    nodes = [helper.make_node("Relu", [f"t{i}"], [f"t{i + 1}"], name=f"r{i}") for i in range(6)]
+    save(model_of(nodes, [vi("t0", [1, 1000])], [vi("t6", [1, 1000])]), "chain.onnx")
+
+    # A cycle, an undefined input and an output nobody makes.
+    nodes = [helper.make_node("Relu", ["b"], ["a"], name="ra"),
+             helper.make_node("Relu", ["a"], ["b"], name="rb"),
+             helper.make_node("Relu", ["x"], ["y"], name="rc")]
+    save(model_of(nodes, [vi("x", [1])], [vi("y", [1])]), "cycle.onnx", check=False)
+    nodes = [helper.make_node("Relu", ["nowhere"], ["y"], name="lost")]
+    save(model_of(nodes, [vi("x", [1])], [vi("y", [1])]), "undefined_input.onnx", check=False)
+    nodes = [helper.make_node("Relu", ["x"], ["y"], name="r")]
+    save(model_of(nodes, [vi("x", [1])], [vi("z", [1])]), "missing_output.onnx", check=False)
+
+
 if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
     conv_relu()
@@ -158,3 +228,4 @@ if __name__ == "__main__":
     typed()
     external()
     malformed()
+    graph_models()
