@@ -220,6 +220,11 @@ def graph_models():
     nodes = [helper.make_node("Relu", ["x"], ["y"], name="r")]
     save(model_of(nodes, [vi("x", [1])], [vi("z", [1])]), "missing_output.onnx", check=False)
 
+    # No nodes at all: the outputs are the inputs (public API tests need no operator).
+    save(model_of([], [vi("x", ["batch", 3]), vi("m", [2], TensorProto.INT64)],
+                  [vi("x", ["batch", 3]), vi("m", [2], TensorProto.INT64)]),
+         "passthrough.onnx", check=False)
+
 
 if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
