@@ -77,6 +77,9 @@ static seg_status external_entry(segi_onnx_ctx *c, const segi_pb *r, const segi_
     if (st != SEG_OK)
         return st;
     char k[16] = "", v[64] = "";
+    if (!key.data || !value.data)
+        return segi_error(SEG_ERR_FORMAT, "at byte %zu: external data entry without a key or "
+                          "value", f->offset);
     if (key.len < sizeof k)
         memcpy(k, key.data, key.len);
     if (strcmp(k, "location") == 0) {
@@ -253,18 +256,17 @@ static seg_status fill(segi_onnx_ctx *c, const segi_pb *msg, const tensor_fields
         memcpy(t->data, tf->raw.data, t->nbytes);
         return SEG_OK;
     }
+    /* Counts are checked before allocating: a tiny file may declare a huge shape. */
+    if (count && tf->typed_num != typed_field_for(dt))
+        return segi_error(SEG_ERR_FORMAT, "%s: %zu %s values but no data for them", what, count,
+                          seg_dtype_name(dt));
+    if (count && tf->typed_count != count)
+        return segi_error(SEG_ERR_FORMAT, "%s: %zu typed values, shape needs %zu", what,
+                          tf->typed_count, count);
     if (!(t->data = malloc(t->nbytes ? t->nbytes : 1)))
         return segi_error(SEG_ERR_OUT_OF_MEMORY, "%s: %zu bytes", what, t->nbytes);
     t->owned = true;
-    if (count == 0)
-        return SEG_OK;
-    if (tf->typed_num != typed_field_for(dt))
-        return segi_error(SEG_ERR_FORMAT, "%s: %zu %s values but no data for them", what, count,
-                          seg_dtype_name(dt));
-    if (tf->typed_count != count)
-        return segi_error(SEG_ERR_FORMAT, "%s: %zu typed values, shape needs %zu", what,
-                          tf->typed_count, count);
-    return convert_typed(msg, tf, dt, t->data);
+    return count ? convert_typed(msg, tf, dt, t->data) : SEG_OK;
 }
 
 static void describe(const tensor_fields *tf, size_t offset, char *buf, size_t cap)
