@@ -10,5 +10,6 @@
 #include "seg_options.h"
 #include "seg_tensor.h"
 #include "seg_image.h"
+#include "seg_model.h"
 
 #endif /* SEG_H */
