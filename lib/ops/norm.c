@@ -131,7 +131,7 @@ typedef struct ln_plan {
 /* Scale / B broadcast to the normalised shape: full, trailing suffix, or scalar. */
 static seg_status check_ln_param(segi_op_ctx *ctx, int i, const ln_plan *p)
 {
-    const seg_tensor *x = ctx->in[0], *t = ctx->in[i];
+    const seg_tensor *x = ctx->in[0], *t = i < ctx->n_in ? ctx->in[i] : NULL;
     if (!t)
         return SEG_OK;
     int norm_rank = x->rank - p->axis;

@@ -300,14 +300,18 @@ static qlayout layout_of(const segi_op_ctx *ctx)
     return strncmp(ctx->node->op_type, "QLinear", 7) == 0 ? qlinear_layout : integer_layout;
 }
 
-/* Operands u8/i8, zero points matching, scales / zero points of 1 or n values. */
+static seg_status check_operand_dtypes(segi_op_ctx *ctx, const qlayout *l)
+{
+    seg_status st = check_q8(ctx, l->a, "input A / x");
+    return st == SEG_OK ? check_q8(ctx, l->b, "input B / w") : st;
+}
+
+/* Zero points matching their operands, scales / zero points of 1 or n values. */
 static seg_status check_operands(segi_op_ctx *ctx, const qlayout *l, int64_t a_len,
                                  int64_t b_len)
 {
     seg_status st;
-    if ((st = check_q8(ctx, l->a, "input A / x")) != SEG_OK ||
-        (st = check_q8(ctx, l->b, "input B / w")) != SEG_OK ||
-        (st = check_zp_dtype(ctx, l->a_zp, l->a)) != SEG_OK ||
+    if ((st = check_zp_dtype(ctx, l->a_zp, l->a)) != SEG_OK ||
         (st = check_zp_dtype(ctx, l->b_zp, l->b)) != SEG_OK ||
         (st = check_param(ctx, l->a_zp, "zero point of A / x", !l->qlinear, a_len)) != SEG_OK ||
         (st = check_param(ctx, l->b_zp, "zero point of B / w", !l->qlinear, b_len)) != SEG_OK)
@@ -329,7 +333,9 @@ static seg_status check_operands(segi_op_ctx *ctx, const qlayout *l, int64_t a_l
 static seg_status qmatmul_plan(segi_op_ctx *ctx, segi_matmul_plan *p)
 {
     qlayout l = layout_of(ctx);
-    seg_status st = segi_matmul_plan_make(ctx, ctx->in[l.a], ctx->in[l.b], p);
+    seg_status st = check_operand_dtypes(ctx, &l);
+    if (st == SEG_OK)
+        st = segi_matmul_plan_make(ctx, ctx->in[l.a], ctx->in[l.b], p);
     if (st == SEG_OK)
         st = check_operands(ctx, &l, p->m, p->n);
     return st;
@@ -373,7 +379,9 @@ static seg_status qmatmul_run(segi_op_ctx *ctx)
 static seg_status qconv_plan(segi_op_ctx *ctx, segi_conv_shape *s)
 {
     qlayout l = layout_of(ctx);
-    seg_status st = segi_conv_shape_make(ctx, ctx->in[l.a], ctx->in[l.b], s);
+    seg_status st = check_operand_dtypes(ctx, &l);
+    if (st == SEG_OK)
+        st = segi_conv_shape_make(ctx, ctx->in[l.a], ctx->in[l.b], s);
     if (st == SEG_OK)
         st = check_operands(ctx, &l, 1, s->m);
     if (st != SEG_OK)
