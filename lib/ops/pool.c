@@ -15,7 +15,8 @@ typedef struct pool_plan {
     segi_window w;
     pool_kind kind;
     bool include_pad;
-    int64_t planes;   /* N * C */
+    bool column_major;  /* MaxPool storage_order 1: Indices count the last axis slowest */
+    int64_t planes;     /* N * C */
 } pool_plan;
 
 static int64_t ceil_div_pos(int64_t a, int64_t b)
@@ -66,6 +67,16 @@ static float pool_window(const float *x, const pool_plan *p, const int64_t *o, i
     return divisor ? acc / (float)divisor : 0.0f;
 }
 
+/* A row-major image index as MaxPool's Indices output stores it. */
+static int64_t stored_index(const pool_plan *p, int64_t at)
+{
+    if (!p->column_major)
+        return at;
+    const int64_t *n = p->w.image;
+    int64_t x = at % n[2], y = at / n[2] % n[1], z = at / (n[2] * n[1]);
+    return (x * n[1] + y) * n[0] + z;
+}
+
 /* Pool every plane: x [planes, image], y [planes, grid], idx (optional) likewise. */
 static void pool_planes(const pool_plan *p, const float *x, float *y, int64_t *idx)
 {
@@ -80,7 +91,7 @@ static void pool_planes(const pool_plan *p, const float *x, float *y, int64_t *i
                     int64_t arg;
                     y[at] = pool_window(xc, p, o, &arg);
                     if (idx)
-                        idx[at] = c * in_size + arg;
+                        idx[at] = c * in_size + stored_index(p, arg);
                 }
     }
 }
@@ -106,8 +117,10 @@ static seg_status plan_window(segi_op_ctx *ctx, pool_kind kind, pool_plan *p)
     p->kind = kind;
     p->planes = x->dims[0] * x->dims[1];
     p->include_pad = segi_op_attr_int(ctx, "count_include_pad", 0) != 0;
-    if (kind == POOL_MAX && segi_op_attr_int(ctx, "storage_order", 0) != 0)
-        return segi_op_error(ctx, SEG_ERR_UNSUPPORTED, "storage_order 1 is not supported");
+    int64_t order = kind == POOL_MAX ? segi_op_attr_int(ctx, "storage_order", 0) : 0;
+    if (order != 0 && order != 1)
+        return segi_op_error(ctx, SEG_ERR_FORMAT, "storage_order %lld (0 or 1)", (long long)order);
+    p->column_major = order == 1;
     segi_auto_pad ap;
     if ((st = segi_window_attrs(ctx, x->rank - 2, NULL, &p->w, &ap)) != SEG_OK)
         return st;

@@ -124,8 +124,8 @@ static seg_status quantize_infer(segi_op_ctx *ctx)
     axis_split sp;
     const seg_tensor *x = ctx->in[0];
     const seg_tensor *zp = ctx->n_in > 2 ? ctx->in[2] : NULL;
-    if (x->dtype != SEG_DTYPE_F32)
-        return segi_op_error(ctx, SEG_ERR_UNSUPPORTED, "input dtype %s, expected f32",
+    if (x->dtype != SEG_DTYPE_F32 && x->dtype != SEG_DTYPE_I32)
+        return segi_op_error(ctx, SEG_ERR_UNSUPPORTED, "input dtype %s, expected f32 or i32",
                              seg_dtype_name(x->dtype));
     seg_status st = linear_split(ctx, &sp);
     if (st != SEG_OK)
@@ -146,14 +146,14 @@ static seg_status quantize_run(segi_op_ctx *ctx)
     seg_status st = linear_split(ctx, &sp);
     if (st != SEG_OK)
         return st;
-    const float *x = ctx->in[0]->data;
-    const seg_tensor *scale = ctx->in[1], *zp = ctx->n_in > 2 ? ctx->in[2] : NULL;
-    size_t at = 0;
+    const seg_tensor *x = ctx->in[0], *scale = ctx->in[1];
+    const seg_tensor *zp = ctx->n_in > 2 ? ctx->in[2] : NULL;
+    int64_t at = 0;
     for (int64_t o = 0; o < sp.outer; o++)
         for (int64_t c = 0; c < sp.len; c++) {
             float s = (float)qget(scale, c), z = (float)qget(zp, c);
             for (int64_t i = 0; i < sp.inner; i++, at++)
-                qput(ctx->out[0], at, rintf(x[at] / s) + z);
+                qput(ctx->out[0], (size_t)at, rintf((float)qget(x, at) / s) + z);
         }
     return SEG_OK;
 }

@@ -61,6 +61,23 @@ TEST(maxpool_uint8_and_same_lower)
     seg_tensor_destroy(y);
 }
 
+TEST(maxpool_indices_column_major)
+{
+    const int64_t k[] = {2, 2};
+    segi_attr a[] = {attr_ints("kernel_shape", k, 2), attr_int("storage_order", 1)};
+    seg_tensor *x = F32(4, DIMS(2, 1, 2, 3), {1, 2, 3, 4, 5, 9, 0, 0, 0, 0, 0, 1});
+    seg_tensor *y[2] = {NULL, NULL};
+    CHECK_OK(run_op("MaxPool", a, 2, 1, (const seg_tensor *const[]){x}, 2, y));
+    CHECK_F32(y[0], 4, DIMS(2, 1, 1, 2), 0, {5, 9, 0, 1});
+    /* (h, w) -> w * H + h within each plane of 6; planes are still row-major. */
+    const int64_t want[] = {3, 5, 6, 11};
+    for (int i = 0; y[1] && i < 4; i++)
+        CHECK_EQ_INT(((const int64_t *)seg_tensor_const_data(y[1]))[i], want[i]);
+    seg_tensor_destroy(x);
+    seg_tensor_destroy(y[0]);
+    seg_tensor_destroy(y[1]);
+}
+
 TEST(pool_errors)
 {
     seg_tensor *x = tensor_of(SEG_DTYPE_F32, 4, (const int64_t[]){1, 1, 4, 4}, NULL);
@@ -82,9 +99,9 @@ TEST(pool_errors)
     CHECK_FAIL(run_op("AveragePool", &a, 1, 1, ini, 1, y), SEG_ERR_UNSUPPORTED,
                "input dtype u8 is not supported");
     const int64_t k2[] = {2, 2};
-    segi_attr so[] = {attr_ints("kernel_shape", k2, 2), attr_int("storage_order", 1)};
-    CHECK_FAIL(run_op("MaxPool", so, 2, 1, in, 2, y), SEG_ERR_UNSUPPORTED,
-               "storage_order 1 is not supported");
+    segi_attr so[] = {attr_ints("kernel_shape", k2, 2), attr_int("storage_order", 2)};
+    CHECK_FAIL(run_op("MaxPool", so, 2, 1, in, 2, y), SEG_ERR_FORMAT,
+               "storage_order 2 (0 or 1)");
     CHECK(y[0] == NULL && y[1] == NULL);
     seg_tensor_destroy(x);
     seg_tensor_destroy(x2);
@@ -95,5 +112,6 @@ int main(void)
 {
     return RUN_TESTS(CASE(maxpool2d_dilations_ceil_and_indices),
                      CASE(avgpool2d_count_include_pad_and_ceil), CASE(pool1d),
-                     CASE(global_pools), CASE(maxpool_uint8_and_same_lower), CASE(pool_errors));
+                     CASE(global_pools), CASE(maxpool_uint8_and_same_lower),
+                     CASE(maxpool_indices_column_major), CASE(pool_errors));
 }
