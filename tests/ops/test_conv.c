@@ -73,9 +73,8 @@ TEST(conv_auto_pad_same_and_valid)
     segi_attr a[] = {attr_string("auto_pad", "SAME_UPPER"), attr_ints("strides", strides, 2)};
     /* SAME_UPPER: out 3x3, total pad 2 -> 1 before, 1 after. */
     seg_tensor *y = NULL;
-    seg_tensor *x = F32(4, DIMS(1, 1, 5, 5), {0}), *w = F32(4, DIMS(1, 1, 3, 3), {0});
-    memcpy(seg_tensor_data(x), xs, sizeof xs);
-    memcpy(seg_tensor_data(w), ws, sizeof ws);
+    seg_tensor *x = tensor_of(SEG_DTYPE_F32, 4, (const int64_t[]){1, 1, 5, 5}, xs);
+    seg_tensor *w = tensor_of(SEG_DTYPE_F32, 4, (const int64_t[]){1, 1, 3, 3}, ws);
     CHECK_OK(run_op("Conv", a, 2, 2, (const seg_tensor *const[]){x, w}, 1, &y));
     CHECK_F32(y, 4, DIMS(1, 1, 3, 3), 1e-4,
               {12, 27, 24, 63, 108, 81, 72, 117, 84});
