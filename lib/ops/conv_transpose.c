@@ -43,6 +43,9 @@ static seg_status output_geometry(segi_op_ctx *ctx, const int64_t *in, segi_auto
             return segi_op_error(ctx, SEG_ERR_FORMAT,
                                  "output_padding[%d] = %lld must be below the stride or "
                                  "dilation", i, (long long)op);
+        if (in[i] > SEGI_WIN_MAX_SIZE)
+            return segi_op_error(ctx, SEG_ERR_LIMIT, "spatial axis %d has %lld points", i,
+                                 (long long)in[i]);
         w->grid[a] = in[i];
         int64_t full = w->stride[a] * (in[i] - 1) + op + (w->kernel[a] - 1) * w->dilation[a] + 1;
         int64_t out;
@@ -63,7 +66,7 @@ static seg_status output_geometry(segi_op_ctx *ctx, const int64_t *in, segi_auto
                                  (long long)in[i], (long long)out);
         w->image[a] = out;
     }
-    return SEG_OK;
+    return segi_window_check(ctx, w);
 }
 
 static seg_status plan_convt(segi_op_ctx *ctx, convt_plan *p)
@@ -87,7 +90,9 @@ static seg_status plan_convt(segi_op_ctx *ctx, convt_plan *p)
                              "input channels",
                              (long long)p->group, (long long)wt->dims[0],
                              (long long)wt->dims[1], (long long)p->c);
-    p->m = wt->dims[1] * p->group;
+    if (!segi_dim_mul(wt->dims[1], p->group, INT32_MAX, &p->m))
+        return segi_op_error(ctx, SEG_ERR_LIMIT, "%lld output channels",
+                             (long long)wt->dims[1]);
     if (b && (b->rank != 1 || b->dims[0] != p->m))
         return segi_op_error(ctx, SEG_ERR_SHAPE, "bias has %lld values for %lld channels",
                              (long long)(b->rank == 1 ? b->dims[0] : -1), (long long)p->m);
@@ -97,8 +102,9 @@ static seg_status plan_convt(segi_op_ctx *ctx, convt_plan *p)
         st = output_geometry(ctx, x->dims + 2, ap, &p->w);
     if (st != SEG_OK)
         return st;
-    int64_t rows = wt->dims[1] * segi_window_kernel_size(&p->w);
-    if (rows > INT_MAX || segi_window_grid_size(&p->w) > INT_MAX || p->c > INT_MAX)
+    int64_t rows;
+    if (!segi_dim_mul(wt->dims[1], segi_window_kernel_size(&p->w), INT_MAX, &rows) ||
+        segi_window_grid_size(&p->w) > INT_MAX || p->c > INT_MAX)
         return segi_op_error(ctx, SEG_ERR_LIMIT, "GEMM dimensions exceed the BLAS int range");
     return SEG_OK;
 }

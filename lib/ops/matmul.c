@@ -1,5 +1,6 @@
 /* MatMul (N-D, broadcast batch dims, 1-D promotion) and Gemm, on cblas_sgemm. */
 #include "ops/matmul.h"
+#include "ops/window.h"
 
 #include <cblas.h>
 #include <limits.h>
@@ -33,9 +34,10 @@ seg_status segi_matmul_plan_make(const segi_op_ctx *ctx, const seg_tensor *a,
         p->dims[d] = da == 1 ? db : da;
         p->a_step[d] = da == 1 ? 0 : a_mats;
         p->b_step[d] = db == 1 ? 0 : b_mats;
-        a_mats *= da;
-        b_mats *= db;
-        p->batches *= p->dims[d];
+        if (!segi_dim_mul(a_mats, da, INT64_MAX, &a_mats) ||
+            !segi_dim_mul(b_mats, db, INT64_MAX, &b_mats) ||
+            !segi_dim_mul(p->batches, p->dims[d], INT64_MAX, &p->batches))
+            return segi_op_error(ctx, SEG_ERR_LIMIT, "batch count overflows");
     }
     p->rank = p->batch_rank;
     if (a->rank > 1)
@@ -43,8 +45,9 @@ seg_status segi_matmul_plan_make(const segi_op_ctx *ctx, const seg_tensor *a,
     if (b->rank > 1)
         p->dims[p->rank++] = p->n;
     p->shared_b = b_mats == 1 && a_mats == p->batches;
+    int64_t rows;
     if (p->m > INT_MAX || p->k > INT_MAX || p->n > INT_MAX ||
-        (p->shared_b && p->m * p->batches > INT_MAX))
+        (p->shared_b && !segi_dim_mul(p->m, p->batches, INT_MAX, &rows)))
         return segi_op_error(ctx, SEG_ERR_LIMIT, "GEMM dimensions exceed the BLAS int range");
     return SEG_OK;
 }

@@ -275,10 +275,16 @@ static void dgemm_rows(int64_t m, int64_t n, int64_t k, const double *a, const d
                     (int)k, b, (int)n, 0.0, c, (int)n);
 }
 
-/* Scratch of `n` doubles; false on overflow. */
-static bool doubles(segi_op_ctx *ctx, size_t n)
+/* Scratch for n blocks of rows x cols doubles. */
+static seg_status scratch_doubles(segi_op_ctx *ctx, const int64_t (*blocks)[2], int n)
 {
-    return !__builtin_mul_overflow(n, sizeof(double), &ctx->scratch_bytes);
+    size_t total = 0, one;
+    for (int i = 0; i < n; i++)
+        if (!segi_size_mul3((size_t)blocks[i][0], (size_t)blocks[i][1], sizeof(double), &one) ||
+            __builtin_add_overflow(total, one, &total))
+            return segi_op_error(ctx, SEG_ERR_LIMIT, "scratch size overflows");
+    ctx->scratch_bytes = total;
+    return SEG_OK;
 }
 
 /* Input indices of the integer conv / matmul operands and their parameters. */
@@ -349,9 +355,10 @@ static seg_status qmatmul_infer(segi_op_ctx *ctx)
         return st;
     qlayout l = layout_of(ctx);
     seg_dtype out = l.qlinear ? ctx->in[l.y_zp]->dtype : SEG_DTYPE_I32;
-    if (!doubles(ctx, (size_t)(p.m * p.k + p.k * p.n + p.m * p.n)))
-        return segi_op_error(ctx, SEG_ERR_LIMIT, "scratch size overflows");
-    return segi_op_set_output(ctx, 0, out, p.rank, p.dims);
+    if ((st = segi_op_set_output(ctx, 0, out, p.rank, p.dims)) != SEG_OK)
+        return st;
+    const int64_t blocks[3][2] = {{p.m, p.k}, {p.k, p.n}, {p.m, p.n}};
+    return scratch_doubles(ctx, blocks, 3);
 }
 
 static seg_status qmatmul_run(segi_op_ctx *ctx)
@@ -392,17 +399,6 @@ static seg_status qconv_plan(segi_op_ctx *ctx, segi_conv_shape *s)
     return SEG_OK;
 }
 
-/* Scratch: widened weights [M, K], one widened input group, its columns, one result. */
-static void qconv_sizes(const segi_conv_shape *s, int64_t *k, int64_t *in, int64_t *cols,
-                        int64_t *out)
-{
-    int64_t cg = s->c / s->group;
-    *k = cg * segi_window_kernel_size(&s->w);
-    *in = cg * segi_window_image_size(&s->w);
-    *cols = s->pointwise ? 0 : *k * segi_window_grid_size(&s->w);
-    *out = s->m / s->group * segi_window_grid_size(&s->w);
-}
-
 static seg_status qconv_infer(segi_op_ctx *ctx)
 {
     segi_conv_shape s;
@@ -410,16 +406,19 @@ static seg_status qconv_infer(segi_op_ctx *ctx)
     if (st != SEG_OK)
         return st;
     qlayout l = layout_of(ctx);
-    int64_t k, in, cols, out, dims[5];
-    qconv_sizes(&s, &k, &in, &cols, &out);
-    size_t total;
-    if (!segi_size_mul3((size_t)s.m, (size_t)k, 1, &total) ||
-        __builtin_add_overflow(total, (size_t)in + (size_t)cols + (size_t)out, &total) ||
-        !doubles(ctx, total))
-        return segi_op_error(ctx, SEG_ERR_LIMIT, "scratch size overflows");
+    int64_t dims[5];
     segi_conv_out_dims(&s, dims);
-    return segi_op_set_output(ctx, 0, l.qlinear ? ctx->in[l.y_zp]->dtype : SEG_DTYPE_I32,
-                              s.w.nd + 2, dims);
+    st = segi_op_set_output(ctx, 0, l.qlinear ? ctx->in[l.y_zp]->dtype : SEG_DTYPE_I32,
+                            s.w.nd + 2, dims);
+    if (st != SEG_OK)
+        return st;
+    int64_t cg = s.c / s.group, k = cg * segi_window_kernel_size(&s.w);
+    int64_t grid = segi_window_grid_size(&s.w);
+    const int64_t blocks[4][2] = {{s.m, k},
+                                  {cg, segi_window_image_size(&s.w)},
+                                  {s.pointwise ? 0 : k, grid},
+                                  {s.m / s.group, grid}};
+    return scratch_doubles(ctx, blocks, 4);
 }
 
 static seg_status qconv_run(segi_op_ctx *ctx)
@@ -429,13 +428,15 @@ static seg_status qconv_run(segi_op_ctx *ctx)
     if (st != SEG_OK)
         return st;
     qlayout l = layout_of(ctx);
-    int64_t k, in, ncols, out;
-    qconv_sizes(&s, &k, &in, &ncols, &out);
-    double *w = ctx->scratch, *x = w + s.m * k, *cols = x + in, *acc = cols + ncols;
+    /* Scratch: widened weights [M, K], one widened input group [Cg, image], its
+     * columns [K, grid] (unless pointwise), one group's accumulators [M / group, grid]. */
+    int64_t cg = s.c / s.group, mg = s.m / s.group, grid = segi_window_grid_size(&s.w);
+    int64_t k = cg * segi_window_kernel_size(&s.w), in = cg * segi_window_image_size(&s.w);
+    double *w = ctx->scratch, *x = w + s.m * k, *cols = x + in;
+    double *acc = cols + (s.pointwise ? 0 : k * grid);
     widen_block(ctx->in[l.b], 0, s.m, k, input(ctx, l.b_zp), false, 0, w);
     qstore q = {ctx->out[0], input(ctx, l.b_scale), input(ctx, l.a_scale),
                 input(ctx, l.y_scale), input(ctx, l.y_zp), input(ctx, l.bias)};
-    int64_t cg = s.c / s.group, mg = s.m / s.group, grid = segi_window_grid_size(&s.w);
     for (int64_t n = 0; n < s.n; n++)
         for (int64_t g = 0; g < s.group; g++) {
             widen_block(ctx->in[l.a], (n * s.group + g) * in, 1, in, input(ctx, l.a_zp), false,
@@ -445,7 +446,6 @@ static seg_status qconv_run(segi_op_ctx *ctx)
             dgemm_rows(mg, grid, k, w + g * mg * k, s.pointwise ? x : cols, acc);
             store_block(&q, acc, mg, grid, g * mg, (n * s.m + g * mg) * grid);
         }
-    (void)out;
     return SEG_OK;
 }
 

@@ -85,6 +85,9 @@ seg_status segi_window_forward(const segi_op_ctx *ctx, const int64_t *in_spatial
     int at = SEGI_WIN_AXES - w->nd;
     for (int a = at; a < SEGI_WIN_AXES; a++) {
         int64_t in = in_spatial[a - at], s = w->stride[a];
+        if (in > SEGI_WIN_MAX_SIZE)
+            return segi_op_error(ctx, SEG_ERR_LIMIT, "spatial axis %d has %lld points",
+                                 a - at, (long long)in);
         int64_t span = (w->kernel[a] - 1) * w->dilation[a] + 1;
         w->image[a] = in;
         if (auto_pad == SEGI_PAD_SAME_UPPER || auto_pad == SEGI_PAD_SAME_LOWER) {
@@ -114,6 +117,19 @@ seg_status segi_window_forward(const segi_op_ctx *ctx, const int64_t *in_spatial
             out++;
         w->grid[a] = out;
     }
+    return segi_window_check(ctx, w);
+}
+
+seg_status segi_window_check(const segi_op_ctx *ctx, const segi_window *w)
+{
+    const int64_t *sizes[3] = {w->image, w->grid, w->kernel};
+    for (int i = 0; i < 3; i++) {
+        int64_t n = 1;
+        for (int a = 0; a < SEGI_WIN_AXES; a++)
+            if (!segi_dim_mul(n, sizes[i][a], SEGI_WIN_MAX_SIZE, &n))
+                return segi_op_error(ctx, SEG_ERR_LIMIT, "window geometry exceeds %lld points",
+                                     (long long)SEGI_WIN_MAX_SIZE);
+    }
     return SEG_OK;
 }
 
@@ -128,7 +144,7 @@ seg_status segi_conv_shape_make(const segi_op_ctx *ctx, const seg_tensor *x,
     s->c = x->dims[1];
     s->m = w->dims[0];
     s->group = segi_op_attr_int(ctx, "group", 1);
-    if (s->group < 1 || s->c % s->group || s->m % s->group || w->dims[1] * s->group != s->c)
+    if (s->group < 1 || s->c % s->group || s->m % s->group || w->dims[1] != s->c / s->group)
         return segi_op_error(ctx, SEG_ERR_SHAPE,
                              "group %lld does not fit %lld input channels and weights "
                              "[%lld, %lld, ...]",
@@ -144,8 +160,9 @@ seg_status segi_conv_shape_make(const segi_op_ctx *ctx, const seg_tensor *x,
     for (int a = 0; a < SEGI_WIN_AXES; a++)
         s->pointwise = s->pointwise && s->w.stride[a] == 1 && s->w.pad0[a] == 0 &&
                        s->w.pad1[a] == 0;
+    int64_t k;
     if (s->m > INT32_MAX || segi_window_grid_size(&s->w) > INT32_MAX ||
-        w->dims[1] * segi_window_kernel_size(&s->w) > INT32_MAX)
+        !segi_dim_mul(w->dims[1], segi_window_kernel_size(&s->w), INT32_MAX, &k))
         return segi_op_error(ctx, SEG_ERR_LIMIT, "GEMM dimensions exceed the BLAS int range");
     return SEG_OK;
 }
@@ -169,6 +186,15 @@ int64_t segi_window_kernel_size(const segi_window *w) { return prod3(w->kernel);
 const int64_t *segi_window_grid_dims(const segi_window *w)
 {
     return w->grid + (SEGI_WIN_AXES - w->nd);
+}
+
+bool segi_dim_mul(int64_t a, int64_t b, int64_t limit, int64_t *out)
+{
+    int64_t r;
+    if (__builtin_mul_overflow(a, b, &r) || r > limit)
+        return false;
+    *out = r;
+    return true;
 }
 
 bool segi_size_mul3(size_t a, size_t b, size_t c, size_t *out)

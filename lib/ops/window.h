@@ -67,6 +67,9 @@ seg_status segi_conv_shape_make(const segi_op_ctx *ctx, const seg_tensor *x,
 /* Output dims [N, M, grid...] into dims (rank nd + 2). */
 void segi_conv_out_dims(const segi_conv_shape *s, int64_t *dims);
 
+/* Fail with SEG_ERR_LIMIT when an image, grid or kernel exceeds SEGI_WIN_MAX_SIZE. */
+seg_status segi_window_check(const segi_op_ctx *ctx, const segi_window *w);
+
 /* Product of the three image / grid / kernel sizes. */
 int64_t segi_window_image_size(const segi_window *w);
 int64_t segi_window_grid_size(const segi_window *w);
@@ -88,5 +91,13 @@ void segi_col2im_add(const float *cols, int64_t channels, const segi_window *w,
 
 /* a * b * c into *out; false on overflow. For scratch sizes. */
 bool segi_size_mul3(size_t a, size_t b, size_t c, size_t *out);
+
+/* a * b into *out for a, b >= 0; false when it overflows or exceeds `limit`. Shapes of
+ * empty tensors (a dimension of 0) may hold any other dimensions, so products of
+ * dimensions are checked before use. */
+bool segi_dim_mul(int64_t a, int64_t b, int64_t limit, int64_t *out);
+
+/* Dimensions of a spatial axis and sizes of a whole window stay within this. */
+#define SEGI_WIN_MAX_SIZE ((int64_t)1 << 40)
 
 #endif

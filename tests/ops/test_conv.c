@@ -139,6 +139,13 @@ TEST(conv_errors_name_the_node)
     const seg_tensor *const xiw[] = {xi, wok};
     CHECK_FAIL(run_op("Conv", NULL, 0, 2, xiw, 1, &y), SEG_ERR_UNSUPPORTED,
                "only f32 is supported");
+    /* An empty tensor may declare absurd dimensions; they must not overflow. */
+    seg_tensor *huge = tensor_of(SEG_DTYPE_F32, 4, (const int64_t[]){0, 4, (int64_t)1 << 50, 1},
+                                 NULL);
+    const seg_tensor *const xhuge[] = {huge, wok};
+    CHECK_FAIL(run_op("Conv", NULL, 0, 2, xhuge, 1, &y), SEG_ERR_LIMIT,
+               "spatial axis 0 has 1125899906842624 points");
+    seg_tensor_destroy(huge);
     CHECK(y == NULL);
     seg_tensor *all[] = {x, w, w1, wok, big, b, xi};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
