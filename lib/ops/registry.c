@@ -5,9 +5,21 @@
 #include <string.h>
 
 /* extern const segi_op_def segi_ops_<family>[]; one line per family, sorted. */
+extern const segi_op_def segi_ops_conv[];
+extern const segi_op_def segi_ops_conv_transpose[];
+extern const segi_op_def segi_ops_matmul[];
+extern const segi_op_def segi_ops_norm[];
+extern const segi_op_def segi_ops_pool[];
+extern const segi_op_def segi_ops_quant[];
 
 static const segi_op_def *const families[] = {
     /* segi_ops_<family>, one line per family, sorted */
+    segi_ops_conv,
+    segi_ops_conv_transpose,
+    segi_ops_matmul,
+    segi_ops_norm,
+    segi_ops_pool,
+    segi_ops_quant,
     NULL,
 };
 
