@@ -5,9 +5,13 @@
 #include <string.h>
 
 /* extern const segi_op_def segi_ops_<family>[]; one line per family, sorted. */
+extern const segi_op_def segi_ops_binary[];
+extern const segi_op_def segi_ops_unary[];
 
 static const segi_op_def *const families[] = {
     /* segi_ops_<family>, one line per family, sorted */
+    segi_ops_binary,
+    segi_ops_unary,
     NULL,
 };
 
