@@ -6,11 +6,15 @@
 
 /* extern const segi_op_def segi_ops_<family>[]; one line per family, sorted. */
 extern const segi_op_def segi_ops_binary[];
+extern const segi_op_def segi_ops_reduce[];
+extern const segi_op_def segi_ops_softmax[];
 extern const segi_op_def segi_ops_unary[];
 
 static const segi_op_def *const families[] = {
     /* segi_ops_<family>, one line per family, sorted */
     segi_ops_binary,
+    segi_ops_reduce,
+    segi_ops_softmax,
     segi_ops_unary,
     NULL,
 };
