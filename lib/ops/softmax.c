@@ -66,11 +66,12 @@ static void softmax_slice(const float *x, float *y, segi_axis_view v, float *max
             sum[i] += e;
         }
     if (log_out) {
+        /* (x - max) - log(sum): adding max to log(sum) first would round it away */
         for (size_t i = 0; i < v.inner; i++)
-            sum[i] = max[i] + logf(sum[i]);
+            sum[i] = logf(sum[i]);
         for (size_t k = 0; k < v.n; k++)
             for (size_t i = 0; i < v.inner; i++)
-                y[k * v.inner + i] = x[k * v.inner + i] - sum[i];
+                y[k * v.inner + i] = (x[k * v.inner + i] - max[i]) - sum[i];
     } else {
         for (size_t i = 0; i < v.inner; i++)
             sum[i] = 1.0f / sum[i];
