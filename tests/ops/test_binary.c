@@ -202,9 +202,14 @@ TEST(errors_name_node_and_shapes)
     DESTROY(a, b, i);
 }
 
+TEST(goldens)
+{
+    check_goldens("binary");
+}
+
 int main(void)
 {
-    return RUN_TESTS(CASE(add_broadcasts_rank_mismatch_and_size_one_dims),
+    return RUN_TESTS(CASE(goldens), CASE(add_broadcasts_rank_mismatch_and_size_one_dims),
                      CASE(scalar_operands_and_both_directions),
                      CASE(empty_tensors_broadcast_to_empty),
                      CASE(integer_div_truncates_and_never_traps),

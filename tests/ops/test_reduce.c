@@ -203,9 +203,14 @@ TEST(topk_axis_attribute_k_and_errors)
     DESTROY(x, out[0], out[1], big);
 }
 
+TEST(goldens)
+{
+    check_goldens("reduce");
+}
+
 int main(void)
 {
-    return RUN_TESTS(CASE(axes_attribute_before_and_input_after_the_switch),
+    return RUN_TESTS(CASE(goldens), CASE(axes_attribute_before_and_input_after_the_switch),
                      CASE(default_axes_reduce_all_or_noop),
                      CASE(every_reducer_on_the_middle_axis),
                      CASE(max_min_propagate_nan_and_empty_sets_give_identities),

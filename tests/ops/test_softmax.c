@@ -61,9 +61,14 @@ TEST(softmax_errors)
     DESTROY(x, i);
 }
 
+TEST(goldens)
+{
+    check_goldens("softmax");
+}
+
 int main(void)
 {
-    return RUN_TESTS(CASE(per_axis_since_opset_13), CASE(coerced_to_2d_before_opset_13),
+    return RUN_TESTS(CASE(goldens), CASE(per_axis_since_opset_13), CASE(coerced_to_2d_before_opset_13),
                      CASE(large_inputs_are_stable_and_nan_stays_in_its_slice),
                      CASE(softmax_errors));
 }

@@ -169,9 +169,14 @@ TEST(empty_and_scalar_inputs)
     DESTROY(e, y, s, a);
 }
 
+TEST(goldens)
+{
+    check_goldens("unary");
+}
+
 int main(void)
 {
-    return RUN_TESTS(CASE(relu_family_with_attributes_and_nan), CASE(smooth_activations),
+    return RUN_TESTS(CASE(goldens), CASE(relu_family_with_attributes_and_nan), CASE(smooth_activations),
                      CASE(softplus_and_sigmoid_do_not_overflow), CASE(gelu_exact_and_tanh),
                      CASE(math_functions), CASE(round_is_half_to_even_floor_ceil),
                      CASE(neg_abs_sign_on_integers), CASE(not_on_bool_only),
