@@ -16,6 +16,8 @@
 #define U8(rank, dims, ...) tensor_of(SEG_DTYPE_U8, rank, (const int64_t[])dims, (const uint8_t[])__VA_ARGS__)
 #define I8(rank, dims, ...) tensor_of(SEG_DTYPE_I8, rank, (const int64_t[])dims, (const int8_t[])__VA_ARGS__)
 #define BOOL(rank, dims, ...) tensor_of(SEG_DTYPE_BOOL, rank, (const int64_t[])dims, (const uint8_t[])__VA_ARGS__)
+/* A zero-filled tensor. */
+#define ZEROS(dtype, rank, dims) tensor_of(dtype, rank, (const int64_t[])dims, NULL)
 #define SCALAR_F32(v) tensor_of(SEG_DTYPE_F32, 0, NULL, (const float[]){v})
 #define IN(...) (const seg_tensor *const[]){__VA_ARGS__}
 

@@ -182,9 +182,9 @@ TEST(where_broadcasts_three_ways_for_any_dtype)
 
 TEST(errors_name_node_and_shapes)
 {
-    seg_tensor *a = F32(2, DIMS(2, 3), {0});
-    seg_tensor *b = F32(1, DIMS(4), {0});
-    seg_tensor *i = I64(1, DIMS(3), {0});
+    seg_tensor *a = ZEROS(SEG_DTYPE_F32, 2, DIMS(2, 3));
+    seg_tensor *b = ZEROS(SEG_DTYPE_F32, 1, DIMS(4));
+    seg_tensor *i = ZEROS(SEG_DTYPE_I64, 1, DIMS(3));
     seg_tensor *y = NULL;
     CHECK_FAIL(eval_at("Add", 17, NULL, 0, 2, IN(a, b), 1, &y), SEG_ERR_SHAPE,
                "Add node 'test': input shapes [2, 3] and [4] do not broadcast");
