@@ -44,6 +44,29 @@ static seg_status softmax_infer(segi_op_ctx *ctx)
     return segi_op_set_output(ctx, 0, x->dtype, x->rank, x->dims);
 }
 
+/* One contiguous slice (inner == 1, the common last-axis case): scalar accumulators. */
+static void softmax_row(const float *x, float *y, size_t n, bool log_out)
+{
+    float max = -INFINITY, sum = 0;
+    for (size_t k = 0; k < n; k++)
+        max = x[k] > max || isnan(x[k]) ? x[k] : max;
+    for (size_t k = 0; k < n; k++) {
+        const float e = expf(x[k] - max);
+        if (!log_out)
+            y[k] = e;
+        sum += e;
+    }
+    if (log_out) {
+        const float log_sum = logf(sum); /* (x - max) - log(sum), see softmax_slice */
+        for (size_t k = 0; k < n; k++)
+            y[k] = (x[k] - max) - log_sum;
+        return;
+    }
+    const float scale = 1.0f / sum;
+    for (size_t k = 0; k < n; k++)
+        y[k] *= scale;
+}
+
 /* One [n, inner] slice: per inner position, the max and the sum of exponentials are
  * accumulated row by row so the loops walk memory in order. */
 static void softmax_slice(const float *x, float *y, segi_axis_view v, float *max, float *sum,
@@ -91,8 +114,12 @@ static seg_status softmax_run(segi_op_ctx *ctx, bool log_out)
     float *y = ctx->out[0]->data;
     float *max = ctx->scratch, *sum = max + v.inner;
     const size_t slice = v.n * v.inner;
-    for (size_t o = 0; o < v.outer; o++)
-        softmax_slice(x + o * slice, y + o * slice, v, max, sum, log_out);
+    for (size_t o = 0; o < v.outer; o++) {
+        if (v.inner == 1)
+            softmax_row(x + o * slice, y + o * slice, v.n, log_out);
+        else
+            softmax_slice(x + o * slice, y + o * slice, v, max, sum, log_out);
+    }
     return SEG_OK;
 }
 
