@@ -180,6 +180,67 @@ TEST(where_broadcasts_three_ways_for_any_dtype)
     DESTROY(c, x, y, w, bx, by, wb, fc);
 }
 
+/* Offset of output element `flat` in a right-aligned broadcast operand. */
+static size_t naive_offset(size_t flat, int rank, const int64_t *dims, int op_rank,
+                           const int64_t *op_dims)
+{
+    size_t off = 0, stride = 1;
+    for (int d = rank - 1; d >= 0; d--) {
+        size_t idx = flat % (size_t)dims[d];
+        flat /= (size_t)dims[d];
+        int k = d - (rank - op_rank);
+        if (k >= 0) {
+            off += (op_dims[k] == 1 ? 0 : idx) * stride;
+            stride *= (size_t)op_dims[k];
+        }
+    }
+    return off;
+}
+
+TEST(sub_matches_naive_broadcasting_on_random_shapes)
+{
+    uint32_t seed = 12345;
+    for (int trial = 0; trial < 300; trial++) {
+        int64_t out[SEG_MAX_RANK], da[SEG_MAX_RANK], db[SEG_MAX_RANK];
+        seed = seed * 1664525u + 1013904223u;
+        int rank = 1 + (int)(seed >> 8) % SEG_MAX_RANK;
+        int ra = rank;
+        const int rb = rank;
+        for (int d = 0; d < rank; d++) {
+            seed = seed * 1664525u + 1013904223u;
+            out[d] = 1 + (seed >> 10) % 3;
+            da[d] = (seed >> 14) & 1 ? out[d] : 1;
+            db[d] = (seed >> 15) & 1 ? out[d] : 1;
+        }
+        seed = seed * 1664525u + 1013904223u;
+        ra -= (int)((seed >> 9) % (unsigned)(rank + 1)); /* drop leading dims of a */
+        seg_tensor *a = tensor_of(SEG_DTYPE_F32, ra, da + (rank - ra), NULL);
+        seg_tensor *b = tensor_of(SEG_DTYPE_F32, rb, db, NULL);
+        float *pa = seg_tensor_data(a), *pb = seg_tensor_data(b);
+        for (size_t i = 0; i < seg_tensor_count(a); i++)
+            pa[i] = (float)i;
+        for (size_t i = 0; i < seg_tensor_count(b); i++)
+            pb[i] = (float)(1000 * i);
+        seg_tensor *y = eval1("Sub", 2, IN(a, b));
+        int64_t want_dims[SEG_MAX_RANK];
+        for (int d = 0; d < rank; d++)
+            want_dims[d] = d < rank - ra ? db[d] : (da[d] > db[d] ? da[d] : db[d]);
+        CHECK(y && seg_tensor_rank(y) == rank &&
+              memcmp(seg_tensor_dims(y), want_dims, sizeof *want_dims * (size_t)rank) == 0);
+        const float *py = y ? seg_tensor_const_data(y) : NULL;
+        for (size_t i = 0; py && i < seg_tensor_count(y); i++) {
+            float want = pa[naive_offset(i, rank, want_dims, ra, da + (rank - ra))] -
+                         pb[naive_offset(i, rank, want_dims, rb, db)];
+            if (py[i] != want) {
+                fprintf(stderr, "trial %d element %zu: %g vs %g\n", trial, i, py[i], want);
+                check_case_failed = 1;
+                break;
+            }
+        }
+        DESTROY(a, b, y);
+    }
+}
+
 TEST(errors_name_node_and_shapes)
 {
     seg_tensor *a = ZEROS(SEG_DTYPE_F32, 2, DIMS(2, 3));
@@ -219,5 +280,6 @@ int main(void)
                      CASE(pow_mixed_dtypes_and_fast_paths),
                      CASE(prelu_slope_broadcasts_to_input_only), CASE(comparisons_give_bool),
                      CASE(logic_ops_on_bool), CASE(where_broadcasts_three_ways_for_any_dtype),
+                     CASE(sub_matches_naive_broadcasting_on_random_shapes),
                      CASE(errors_name_node_and_shapes));
 }
