@@ -20,6 +20,17 @@ static const segi_op_def *const families[] = {
     segi_ops_norm,
     segi_ops_pool,
     segi_ops_quant,
+extern const segi_op_def segi_ops_binary[];
+extern const segi_op_def segi_ops_reduce[];
+extern const segi_op_def segi_ops_softmax[];
+extern const segi_op_def segi_ops_unary[];
+
+static const segi_op_def *const families[] = {
+    /* segi_ops_<family>, one line per family, sorted */
+    segi_ops_binary,
+    segi_ops_reduce,
+    segi_ops_softmax,
+    segi_ops_unary,
     NULL,
 };
 
