@@ -5,9 +5,21 @@
 #include <string.h>
 
 /* extern const segi_op_def segi_ops_<family>[]; one line per family, sorted. */
+extern const segi_op_def segi_ops_cast[];
+extern const segi_op_def segi_ops_concat[];
+extern const segi_op_def segi_ops_depth_space[];
+extern const segi_op_def segi_ops_gather[];
+extern const segi_op_def segi_ops_pad[];
+extern const segi_op_def segi_ops_shape[];
 
 static const segi_op_def *const families[] = {
     /* segi_ops_<family>, one line per family, sorted */
+    segi_ops_cast,
+    segi_ops_concat,
+    segi_ops_depth_space,
+    segi_ops_gather,
+    segi_ops_pad,
+    segi_ops_shape,
     NULL,
 };
 
