@@ -145,27 +145,6 @@ static void constant_value(segi_op_ctx *ctx, unsigned char *value)
     memcpy(value, &u, esize);
 }
 
-/* One output row: runs of consecutive source indices become memcpy, constants fills. */
-static void pad_row(char *dst, const char *src, const int64_t *map, int64_t n, size_t esize,
-                    const unsigned char *value)
-{
-    int64_t x = 0;
-    while (x < n) {
-        int64_t r = x + 1;
-        if (map[x] < 0) {
-            while (r < n && map[r] < 0)
-                r++;
-            segi_fill_elems(dst + x * (int64_t)esize, value, esize, (size_t)(r - x));
-        } else {
-            while (r < n && map[r] == map[r - 1] + 1)
-                r++;
-            memcpy(dst + x * (int64_t)esize, src + map[x] * (int64_t)esize,
-                   (size_t)(r - x) * esize);
-        }
-        x = r;
-    }
-}
-
 static seg_status pad_run(segi_op_ctx *ctx)
 {
     const seg_tensor *x = ctx->in[0];
@@ -174,45 +153,17 @@ static seg_status pad_run(segi_op_ctx *ctx)
     seg_status st = get_pads(ctx, &p);
     if (st != SEG_OK)
         return st;
-    size_t esize = seg_dtype_size(x->dtype), count = segi_value_count(y);
+    size_t esize = seg_dtype_size(x->dtype);
     unsigned char value[8];
     constant_value(ctx, value);
-    if (count == 0)
-        return SEG_OK;
-    if (x->rank == 0) {
-        memcpy(y->data, x->data, esize);
-        return SEG_OK;
-    }
-    int64_t *map[SEG_MAX_RANK], strides[SEG_MAX_RANK], s = 1;
-    int64_t *next = ctx->scratch;
-    for (int d = x->rank - 1; d >= 0; d--) {
-        strides[d] = s;
-        s *= x->dims[d];
-    }
+    int64_t *map[SEG_MAX_RANK], *next = ctx->scratch;
     for (int d = 0; d < x->rank; d++) {
         map[d] = next;
         axis_map(p.mode, x->dims[d], p.begin[d], p.end[d], map[d]);
         next += y->dims[d];
     }
-    int last = x->rank - 1;
-    int64_t width = y->dims[last], idx[SEG_MAX_RANK] = {0};
-    char *dst = y->data;
-    for (size_t row = 0; row < count / (size_t)width; row++) {
-        int64_t off = 0;
-        int constant = 0;
-        for (int d = 0; d < last; d++) {
-            constant |= map[d][idx[d]] < 0;
-            off += map[d][idx[d]] * strides[d];
-        }
-        if (constant)
-            segi_fill_elems(dst, value, esize, (size_t)width);
-        else
-            pad_row(dst, (const char *)x->data + off * (int64_t)esize, map[last], width, esize,
-                    value);
-        dst += width * (int64_t)esize;
-        for (int d = last - 1; d >= 0 && ++idx[d] == y->dims[d]; d--)
-            idx[d] = 0;
-    }
+    segi_mapped_copy(y->data, x->data, esize, x->rank, y->dims, x->dims,
+                     (const int64_t *const *)map, value);
     return SEG_OK;
 }
 

@@ -10,6 +10,7 @@ extern const segi_op_def segi_ops_concat[];
 extern const segi_op_def segi_ops_depth_space[];
 extern const segi_op_def segi_ops_gather[];
 extern const segi_op_def segi_ops_pad[];
+extern const segi_op_def segi_ops_resize[];
 extern const segi_op_def segi_ops_shape[];
 
 static const segi_op_def *const families[] = {
@@ -19,6 +20,7 @@ static const segi_op_def *const families[] = {
     segi_ops_depth_space,
     segi_ops_gather,
     segi_ops_pad,
+    segi_ops_resize,
     segi_ops_shape,
     NULL,
 };

@@ -172,3 +172,75 @@ void segi_strided_copy(void *dst, const void *src, size_t esize, int rank,
         WALK(w, so, doff, gather_row(d + doff * es, s + so * es, esize, stride, n));
     }
 }
+
+static void copy_one(char *dst, const char *src, size_t esize)
+{
+    switch (esize) {
+    case 1: memcpy(dst, src, 1); break;
+    case 2: memcpy(dst, src, 2); break;
+    case 4: memcpy(dst, src, 4); break;
+    default: memcpy(dst, src, 8); break;
+    }
+}
+
+/* One output row: runs of consecutive source indices become memcpy, fills fill. */
+static void mapped_row(char *dst, const char *src, const int64_t *map, int64_t n,
+                       size_t esize, const void *fill)
+{
+    int64_t es = (int64_t)esize, x = 0;
+    while (x < n) {
+        int64_t r = x + 1;
+        if (map[x] < 0) {
+            while (r < n && map[r] < 0)
+                r++;
+            segi_fill_elems(dst + x * es, fill, esize, (size_t)(r - x));
+        } else {
+            while (r < n && map[r] == map[r - 1] + 1)
+                r++;
+            if (r - x > 8)
+                memcpy(dst + x * es, src + map[x] * es, (size_t)(r - x) * esize);
+            else
+                for (int64_t k = x; k < r; k++)
+                    copy_one(dst + k * es, src + map[k] * es, esize);
+        }
+        x = r;
+    }
+}
+
+void segi_mapped_copy(void *dst, const void *src, size_t esize, int rank,
+                      const int64_t *out_dims, const int64_t *in_dims,
+                      const int64_t *const *maps, const void *fill)
+{
+    size_t count = 1;
+    for (int d = 0; d < rank; d++)
+        count *= (size_t)out_dims[d];
+    if (count == 0)
+        return;
+    if (rank == 0) {
+        memcpy(dst, src, esize);
+        return;
+    }
+    int64_t strides[MAX_RANK], s = 1;
+    for (int d = rank - 1; d >= 0; d--) {
+        strides[d] = s;
+        s *= in_dims[d];
+    }
+    int last = rank - 1;
+    int64_t width = out_dims[last], idx[MAX_RANK] = {0}, es = (int64_t)esize;
+    char *d = dst;
+    for (size_t row = 0; row < count / (size_t)width; row++) {
+        int64_t off = 0;
+        int filled = 0;
+        for (int a = 0; a < last; a++) {
+            filled |= maps[a][idx[a]] < 0;
+            off += maps[a][idx[a]] * strides[a];
+        }
+        if (filled)
+            segi_fill_elems(d, fill, esize, (size_t)width);
+        else
+            mapped_row(d, (const char *)src + off * es, maps[last], width, esize, fill);
+        d += width * es;
+        for (int a = last - 1; a >= 0 && ++idx[a] == out_dims[a]; a--)
+            idx[a] = 0;
+    }
+}

@@ -16,6 +16,15 @@
 void segi_strided_copy(void *dst, const void *src, size_t esize, int rank,
                        const int64_t *dims, const int64_t *strides);
 
+/*
+ * Fill dense `dst` of shape out_dims[0..rank-1] (rank <= 8) from dense `src` of shape
+ * in_dims: output index o along axis d reads source index maps[d][o], or takes the
+ * element at `fill` when that is negative. The gather behind Pad and nearest Resize.
+ */
+void segi_mapped_copy(void *dst, const void *src, size_t esize, int rank,
+                      const int64_t *out_dims, const int64_t *in_dims,
+                      const int64_t *const *maps, const void *fill);
+
 /* Write the element at `value` into dst[0..n-1]. */
 void segi_fill_elems(void *dst, const void *value, size_t esize, size_t n);
 
