@@ -1,4 +1,4 @@
-/* Indexing operators: Gather, GatherElements, ScatterND. Indices may be negative
+/* Indexing operators: Gather, GatherElements, GatherND, ScatterND. Indices may be negative
  * (counting from the end); an index out of range fails naming the node, the position
  * and the allowed range. */
 #include "ops/op.h"
@@ -149,7 +149,89 @@ static seg_status gather_elements_run(segi_op_ctx *ctx)
     return SEG_OK;
 }
 
-/* ---- ScatterND ---- */
+/* ---- GatherND, ScatterND ---- */
+
+/* The element offset (in units of the slice below the indexed axes) that index tuple
+ * `t` (k values) of `ind` addresses in dims[0..k-1]. */
+static seg_status tuple_offset(segi_op_ctx *ctx, const seg_tensor *ind, size_t t, int k,
+                               const int64_t *dims, int axis0, size_t *off)
+{
+    *off = 0;
+    for (int d = 0; d < k; d++) {
+        int64_t i = 0;
+        seg_status st = index_at(ctx, ind, t * (size_t)k + (size_t)d, dims[d], axis0 + d, &i);
+        if (st != SEG_OK)
+            return st;
+        *off = *off * (size_t)dims[d] + (size_t)i;
+    }
+    return SEG_OK;
+}
+
+static seg_status gather_nd_shape(segi_op_ctx *ctx, int *batch, int *k)
+{
+    const seg_tensor *x = ctx->in[0], *ind = ctx->in[1];
+    seg_status st = check_index_dtype(ctx, 1);
+    if (st != SEG_OK)
+        return st;
+    int64_t b = segi_op_attr_int(ctx, "batch_dims", 0);
+    int64_t last = ind->rank ? ind->dims[ind->rank - 1] : -1;
+    if (b < 0 || b >= ind->rank || b >= x->rank || last < 1 || last > x->rank - b)
+        return segi_op_error(ctx, SEG_ERR_SHAPE, "batch_dims %lld and index length %lld do "
+                             "not fit data rank %d and indices rank %d", (long long)b,
+                             (long long)last, x->rank, ind->rank);
+    for (int d = 0; d < b; d++)
+        if (x->dims[d] != ind->dims[d])
+            return segi_op_error(ctx, SEG_ERR_SHAPE, "batch dimension %d differs: data %lld, "
+                                 "indices %lld", d, (long long)x->dims[d],
+                                 (long long)ind->dims[d]);
+    *batch = (int)b;
+    *k = (int)last;
+    return SEG_OK;
+}
+
+static seg_status gather_nd_infer(segi_op_ctx *ctx)
+{
+    const seg_tensor *x = ctx->in[0], *ind = ctx->in[1];
+    int b, k;
+    seg_status st = gather_nd_shape(ctx, &b, &k);
+    if (st != SEG_OK)
+        return st;
+    int64_t dims[2 * SEG_MAX_RANK];
+    int r = 0;
+    for (int d = 0; d < ind->rank - 1; d++)
+        dims[r++] = ind->dims[d];
+    for (int d = b + k; d < x->rank; d++)
+        dims[r++] = x->dims[d];
+    if (r > SEG_MAX_RANK)
+        return segi_op_error(ctx, SEG_ERR_LIMIT, "output rank %d exceeds %d", r, SEG_MAX_RANK);
+    return segi_op_set_output(ctx, 0, x->dtype, r, dims);
+}
+
+static seg_status gather_nd_run(segi_op_ctx *ctx)
+{
+    const seg_tensor *x = ctx->in[0], *ind = ctx->in[1];
+    int b, k;
+    seg_status st = gather_nd_shape(ctx, &b, &k);
+    if (st != SEG_OK)
+        return st;
+    size_t esize = seg_dtype_size(x->dtype);
+    size_t slice = (size_t)span(x, b + k, x->rank) * esize;
+    size_t batches = (size_t)span(x, 0, b), per_batch = (size_t)span(ind, b, ind->rank - 1);
+    size_t batch_bytes = (size_t)span(x, b, x->rank) * esize;
+    const char *src = x->data;
+    char *dst = ctx->out[0]->data;
+    for (size_t n = 0; n < batches; n++)
+        for (size_t t = 0; t < per_batch; t++) {
+            size_t off;
+            if ((st = tuple_offset(ctx, ind, n * per_batch + t, k, x->dims + b, b, &off)) !=
+                SEG_OK)
+                return st;
+            memcpy(dst, src + n * batch_bytes + off * slice, slice);
+            dst += slice;
+        }
+    return SEG_OK;
+}
+
 
 typedef enum reduction { RED_NONE, RED_ADD, RED_MUL, RED_MAX, RED_MIN } reduction;
 
@@ -240,14 +322,9 @@ static seg_status scatter_nd_run(segi_op_ctx *ctx)
     size_t tuples = (size_t)span(ind, 0, ind->rank - 1);
     const char *src = upd->data;
     for (size_t t = 0; t < tuples; t++) {
-        size_t off = 0;
-        for (int d = 0; d < k; d++) {
-            int64_t i = 0;
-            if ((st = index_at(ctx, ind, t * (size_t)k + (size_t)d, x->dims[d], d, &i)) !=
-                SEG_OK)
-                return st;
-            off = off * (size_t)x->dims[d] + (size_t)i;
-        }
+        size_t off;
+        if ((st = tuple_offset(ctx, ind, t, k, x->dims, 0, &off)) != SEG_OK)
+            return st;
         combine(x->dtype, dst + off * slice * esize, src + t * slice * esize, slice, esize,
                 red);
     }
@@ -257,6 +334,7 @@ static seg_status scatter_nd_run(segi_op_ctx *ctx)
 const segi_op_def segi_ops_gather[] = {
     {"Gather", 2, 2, 1, 1, 0, gather_infer, gather_run},
     {"GatherElements", 2, 2, 1, 1, 0, gather_elements_infer, gather_elements_run},
+    {"GatherND", 2, 2, 1, 1, 0, gather_nd_infer, gather_nd_run},
     {"ScatterND", 3, 3, 1, 1, 0, scatter_nd_infer, scatter_nd_run},
     {NULL, 0, 0, 0, 0, 0, NULL, NULL},
 };

@@ -34,6 +34,9 @@ typedef struct plan {
     int rank;
     int64_t in[SEG_MAX_RANK], out[SEG_MAX_RANK];
     double scale[SEG_MAX_RANK], roi_start[SEG_MAX_RANK], roi_end[SEG_MAX_RANK];
+    /* The resized length in the coordinate formulas: the output length, or in * scale
+     * when scales are given, which may be fractional (as in ONNX's reference). */
+    double length[SEG_MAX_RANK];
 } plan;
 
 /* One axis: taps per output index, idx[j * taps + k] (-1 in tap 0: extrapolate). */
@@ -139,6 +142,7 @@ static seg_status keep_aspect(segi_op_ctx *ctx, plan *p, const int64_t *axes, in
     for (int a = 0; a < n; a++) {
         p->scale[axes[a]] = s;
         p->out[axes[a]] = (int64_t)floor(s * (double)p->in[axes[a]] + 0.5);
+        p->length[axes[a]] = (double)p->out[axes[a]];
     }
     return SEG_OK;
 }
@@ -187,6 +191,7 @@ static seg_status make_plan(segi_op_ctx *ctx, plan *p)
     for (int d = 0; d < x->rank; d++) {
         p->in[d] = p->out[d] = x->dims[d];
         p->scale[d] = 1.0;
+        p->length[d] = (double)x->dims[d];
         p->roi_start[d] = 0.0;
         p->roi_end[d] = 1.0;
     }
@@ -202,10 +207,12 @@ static seg_status make_plan(segi_op_ctx *ctx, plan *p)
                                  n_scales ? "scales" : "sizes", a, v);
         if (n_scales) {
             p->scale[d] = v;
+            p->length[d] = (double)x->dims[d] * v;
             double len = (double)x->dims[d] * (p->roi_end[d] - p->roi_start[d]);
             p->out[d] = (int64_t)floor(len * v);
         } else {
             p->out[d] = (int64_t)v;
+            p->length[d] = v;
             p->scale[d] = x->dims[d] ? v / (double)x->dims[d] : 1.0;
         }
     }
@@ -224,12 +231,12 @@ static seg_status make_plan(segi_op_ctx *ctx, plan *p)
 /* The source coordinate of output index i along axis d. */
 static double source_coord(const plan *p, int d, int64_t i)
 {
-    double s = p->scale[d], in = (double)p->in[d], out = (double)p->out[d];
+    double s = p->scale[d], in = (double)p->in[d], out = p->length[d];
     double x = (double)i;
     switch (p->coord) {
     case HALF_PIXEL: return (x + 0.5) / s - 0.5;
     case HALF_PIXEL_SYMMETRIC: {
-        double adjust = out / (s * in);
+        double adjust = (double)p->out[d] / (s * in);
         return in / 2 * (1 - adjust) + (x + 0.5) / s - 0.5;
     }
     case PYTORCH_HALF_PIXEL: return out > 1 ? (x + 0.5) / s - 0.5 : 0;
