@@ -31,6 +31,23 @@ static const segi_op_def *const families[] = {
     segi_ops_reduce,
     segi_ops_softmax,
     segi_ops_unary,
+extern const segi_op_def segi_ops_cast[];
+extern const segi_op_def segi_ops_concat[];
+extern const segi_op_def segi_ops_depth_space[];
+extern const segi_op_def segi_ops_gather[];
+extern const segi_op_def segi_ops_pad[];
+extern const segi_op_def segi_ops_resize[];
+extern const segi_op_def segi_ops_shape[];
+
+static const segi_op_def *const families[] = {
+    /* segi_ops_<family>, one line per family, sorted */
+    segi_ops_cast,
+    segi_ops_concat,
+    segi_ops_depth_space,
+    segi_ops_gather,
+    segi_ops_pad,
+    segi_ops_resize,
+    segi_ops_shape,
     NULL,
 };
 
