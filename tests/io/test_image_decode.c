@@ -152,7 +152,8 @@ TEST(bad_jpeg)
 {
     decode_fails("jpeg/bad_truncated.jpg", NULL, SEG_ERR_FORMAT, "Premature end");
     decode_fails("jpeg/bad_precision.jpg", NULL, SEG_ERR_FORMAT, "precision 12");
-    decode_fails("jpeg/cmyk.jpg", NULL, SEG_ERR_UNSUPPORTED, "CMYK");
+    decode_fails("jpeg/cmyk.jpg", NULL, SEG_ERR_UNSUPPORTED,
+                 "JPEG: CMYK colour space (4 components) is not supported");
 }
 
 TEST(pixel_limit_from_options)
