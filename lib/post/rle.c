@@ -86,33 +86,35 @@ uint64_t seg_rle_area(const seg_rle *rle)
     return a;
 }
 
-/* pycocotools computes this in unsigned 32-bit arithmetic over an even number of runs
- * (a trailing zero run is ignored); the same arithmetic gives the same box even for
- * counts with zero-length runs. */
+/* pycocotools takes the first and last pixel of each run of ones; a run that spans
+ * columns covers full column heights. Empty runs are skipped: pycocotools' unsigned
+ * arithmetic turns one after the first count into a huge box, a case its own encoders
+ * never produce (canonical counts give the same box either way). */
 void segi_rle_bbox(const seg_rle *rle, double bb[4])
 {
-    size_t m = rle->m & ~(size_t)1;
-    if (m == 0) {
+    const uint64_t h = rle->h;
+    uint64_t xs = UINT64_MAX, ys = UINT64_MAX, xe = 0, ye = 0, pos = 0;
+    for (size_t j = 0; j < rle->m; j++) {
+        uint64_t start = pos;
+        pos += rle->cnts[j];
+        if (!(j & 1) || pos == start)
+            continue;
+        uint64_t x0 = start / h, y0 = start % h, x1 = (pos - 1) / h, y1 = (pos - 1) % h;
+        if (x1 > x0)
+            y0 = 0, y1 = h - 1;
+        xs = x0 < xs ? x0 : xs;
+        xe = x1 > xe ? x1 : xe;
+        ys = y0 < ys ? y0 : ys;
+        ye = y1 > ye ? y1 : ye;
+    }
+    if (xs == UINT64_MAX) {
         bb[0] = bb[1] = bb[2] = bb[3] = 0;
         return;
     }
-    uint32_t h = rle->h, xs = rle->w, ys = h, xe = 0, ye = 0, cc = 0, xp = 0;
-    for (size_t j = 0; j < m; j++) {
-        cc += rle->cnts[j];
-        uint32_t t = cc - (uint32_t)(j & 1), y = t % h, x = (t - y) / h;
-        if (!(j & 1))
-            xp = x;
-        else if (xp < x) /* the run spans columns, so it covers whole column heights */
-            ys = 0, ye = h - 1;
-        xs = x < xs ? x : xs;
-        xe = x > xe ? x : xe;
-        ys = y < ys ? y : ys;
-        ye = y > ye ? y : ye;
-    }
-    bb[0] = xs;
-    bb[1] = ys;
-    bb[2] = (uint32_t)(xe - xs + 1);
-    bb[3] = (uint32_t)(ye - ys + 1);
+    bb[0] = (double)xs;
+    bb[1] = (double)ys;
+    bb[2] = (double)(xe - xs + 1);
+    bb[3] = (double)(ye - ys + 1);
 }
 
 void seg_rle_bbox(const seg_rle *rle, double bbox[4])

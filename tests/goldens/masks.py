@@ -313,8 +313,25 @@ def component_goldens(cases):
     dump("components.json", out)
 
 
+def fuzz_seeds(cases):
+    """Seed corpus of fuzz/fuzz_rle.c: size bytes (h - 1, w - 1) then a COCO string."""
+    seeds = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "fuzz",
+                         "corpus", "rle")
+    os.makedirs(seeds, exist_ok=True)
+    for name, m in cases:
+        h, w = m.shape
+        if h <= 64 and w <= 64:
+            with open(os.path.join(seeds, name), "wb") as f:
+                f.write(bytes([h - 1, w - 1]) + rle_string(rle_counts(m)).encode())
+    for name, data in (("malformed_sign", b"\x01\x011O"), ("truncated", b"\x01\x011P"),
+                       ("overlong", b"\x01\x01131"), ("groups", b"\x03\x031PPPPPPPP0")):
+        with open(os.path.join(seeds, name), "wb") as f:
+            f.write(data)
+
+
 if __name__ == "__main__":
     cases = mask_cases()
+    fuzz_seeds(cases)
     rle_goldens(cases)
     contour_goldens(cases)
     component_goldens(cases)

@@ -277,6 +277,30 @@ TEST(empty_masks)
     CHECK_OK(seg_rle_iou(NULL, 0, gt, 1, NULL, NULL));
 }
 
+/* Strings may hold empty runs after the first; no encoder makes them. pycocotools' bbox
+ * overflows on them; libseg describes the mask they encode. */
+TEST(empty_runs_after_the_first)
+{
+    const uint32_t odd[4] = {1, 0, 1, 2}, canon[2] = {2, 2};
+    seg_rle *a = NULL, *b = NULL, *u = NULL;
+    CHECK_OK(seg_rle_from_counts(1, 4, odd, 4, &a));
+    CHECK_OK(seg_rle_from_counts(1, 4, canon, 2, &b));
+    double bb[4];
+    seg_rle_bbox(a, bb);
+    CHECK(bb[0] == 2 && bb[1] == 0 && bb[2] == 2 && bb[3] == 1);
+    double iou = 0;
+    const seg_rle *ab[2] = {a, b};
+    CHECK_OK(seg_rle_iou(ab, 1, ab + 1, 1, NULL, &iou));
+    CHECK(iou == 1);
+    CHECK_OK(seg_rle_merge(ab, 2, SEG_RLE_UNION, &u));
+    size_t n;
+    const uint32_t *c = seg_rle_counts(u, &n);
+    CHECK(n == 2 && c[0] == 2 && c[1] == 2);
+    seg_rle_destroy(u);
+    seg_rle_destroy(a);
+    seg_rle_destroy(b);
+}
+
 TEST(bad_bitmaps_and_sizes)
 {
     uint8_t m[6] = {0, 1, 1, 0, 1, 7};
@@ -386,6 +410,7 @@ int main(void)
     return RUN_TESTS(CASE(hand_cases_from_the_reference), CASE(masks_match_numpy_golden),
                      CASE(tensor_encode_and_decode), CASE(iou_with_crowd_matches_dense_golden),
                      CASE(polygons_and_boxes_match_frpoly_golden), CASE(empty_masks),
+                     CASE(empty_runs_after_the_first),
                      CASE(bad_bitmaps_and_sizes), CASE(mismatched_sizes_in_iou_and_merge),
                      CASE(malformed_strings), CASE(bad_polygons));
 }
