@@ -128,9 +128,9 @@ void seg_rle_bbox(const seg_rle *rle, double bbox[4])
     segi_rle_bbox(rle, bbox);
 }
 
-/* Row 0 gets each column's first value by walking the runs; every other transition is
- * a toggle marker at its pixel, and a running XOR down the rows turns markers into
- * values. All writes but the markers go row by row. */
+/* Row 0 gets each column's first value by walking the runs. Every other run boundary is
+ * a pixel that differs from the one above it: bucketed by row, they turn each row into
+ * "copy the row above, flip these bytes", so the bitmap is written once, in order. */
 seg_status seg_rle_decode(const seg_rle *rle, uint8_t *bitmap, size_t stride)
 {
     SEGI_REQUIRE(rle);
@@ -139,8 +139,26 @@ seg_status seg_rle_decode(const seg_rle *rle, uint8_t *bitmap, size_t stride)
     if (stride < w)
         return segi_error(SEG_ERR_INVALID_ARGUMENT, "%s: stride %zu is less than width %u",
                           __func__, stride, w);
+    size_t *start = calloc((size_t)h + 1, sizeof *start);
+    uint32_t *xs = malloc((rle->m ? rle->m : 1) * sizeof *xs);
+    if (!start || !xs) {
+        free(start), free(xs);
+        return segi_error(SEG_ERR_OUT_OF_MEMORY, "%s: %zu runs", __func__, rle->m);
+    }
+    uint64_t t = 0;
+    for (size_t i = 0; i + 1 < rle->m; i++) {
+        t += rle->cnts[i];
+        start[t % h + 1] += t % h != 0;
+    }
     for (uint32_t y = 0; y < h; y++)
-        memset(bitmap + (size_t)y * stride, 0, w);
+        start[y + 1] += start[y];
+    t = 0;
+    for (size_t i = 0; i + 1 < rle->m; i++) {
+        t += rle->cnts[i];
+        if (t % h)
+            xs[start[t % h]++] = (uint32_t)(t / h);
+    }
+    /* start[y] now ends row y's bucket, which begins at start[y - 1] */
     uint64_t end = 0; /* where run r - 1 ends */
     size_t r = 0;
     uint8_t val = 0;
@@ -153,19 +171,14 @@ seg_status seg_rle_decode(const seg_rle *rle, uint8_t *bitmap, size_t stride)
         }
         bitmap[x] = val;
     }
-    uint64_t t = 0;
-    for (size_t i = 0; i + 1 < rle->m; i++) {
-        t += rle->cnts[i];
-        uint32_t y = (uint32_t)(t % h);
-        if (y != 0)
-            bitmap[(size_t)y * stride + (size_t)(t / h)] ^= 1;
-    }
     for (uint32_t y = 1; y < h; y++) {
         uint8_t *row = bitmap + (size_t)y * stride;
-        const uint8_t *above = row - stride;
-        for (uint32_t x = 0; x < w; x++)
-            row[x] ^= above[x];
+        memcpy(row, row - stride, w);
+        for (size_t k = start[y - 1]; k < start[y]; k++)
+            row[xs[k]] ^= 1;
     }
+    free(start);
+    free(xs);
     return SEG_OK;
 }
 

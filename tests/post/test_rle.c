@@ -93,7 +93,7 @@ TEST(masks_match_numpy_golden)
             CHECK_OK(seg_rle_from_counts(h, w, cnts, n, &r));
             free(cnts);
         } else {
-            uint8_t *m = golden_u8(json_object_get(c, "mask"), NULL);
+            uint8_t *m = golden_mask(json_object_get(c, "mask"));
             CHECK_OK(seg_rle_encode(m, h, w, (size_t)w, &r));
             seg_rle *p = encode_padded(m, h, w);
             check_counts(p, want);
@@ -311,10 +311,18 @@ TEST(bad_bitmaps_and_sizes)
     m[0] = 255;
     CHECK_FAIL(seg_rle_encode(m, 2, 3, 3, &r), SEG_ERR_INVALID_ARGUMENT,
                "pixel (row 0, column 0) is 255");
-    uint8_t wide[24] = {0};
-    wide[17] = 2; /* inside the 8-byte fast path */
-    CHECK_FAIL(seg_rle_encode(wide, 2, 12, 12, &r), SEG_ERR_INVALID_ARGUMENT,
-               "pixel (row 1, column 5) is 2");
+    uint8_t wide[3 * 150] = {0};
+    wide[150 + 17] = 2; /* inside a 64-byte block of the fast path */
+    CHECK_FAIL(seg_rle_encode(wide, 3, 150, 150, &r), SEG_ERR_INVALID_ARGUMENT,
+               "pixel (row 1, column 17) is 2");
+    wide[150 + 17] = 0;
+    wide[300 + 131] = 9; /* in the 8-byte words after the blocks */
+    CHECK_FAIL(seg_rle_encode(wide, 3, 150, 150, &r), SEG_ERR_INVALID_ARGUMENT,
+               "pixel (row 2, column 131) is 9");
+    wide[300 + 131] = 0;
+    wide[300 + 149] = 3; /* in the byte tail */
+    CHECK_FAIL(seg_rle_encode(wide, 3, 150, 150, &r), SEG_ERR_INVALID_ARGUMENT,
+               "pixel (row 2, column 149) is 3");
     CHECK_FAIL(seg_rle_encode(m, 0, 3, 3, &r), SEG_ERR_INVALID_ARGUMENT, "zero-size");
     CHECK_FAIL(seg_rle_encode(m, 2, 0, 3, &r), SEG_ERR_INVALID_ARGUMENT, "zero-size");
     CHECK_FAIL(seg_rle_encode(m, 2, 3, 2, &r), SEG_ERR_INVALID_ARGUMENT,
