@@ -296,39 +296,40 @@ static int cmp_ranked(const void *a, const void *b)
 
 /* Decode gt (polygons allowed) or results (RLE only) masks of one cell. */
 static seg_status decode_all(const coco_data *d, int is_gt, const size_t *idx, size_t n,
-                             segi_cmask *masks)
+                             seg_rle **masks)
 {
     char where[512];
     for (size_t i = 0; i < n; i++) {
         const coco_ann *a = is_gt ? &d->gt[idx[i]] : &d->dt[idx[i]];
         snprintf(where, sizeof where, is_gt ? "%s: annotations[%zu]" : "%s: [%zu]",
                  is_gt ? d->gt_name : d->res_name, a->index);
-        seg_status st = segi_cmask_from_json(a->seg, d->img_h[a->img], d->img_w[a->img],
-                                             is_gt, where, &masks[i]);
+        seg_status st = segi_coco_mask_from_json(a->seg, d->img_h[a->img], d->img_w[a->img],
+                                                 is_gt, where, &masks[i]);
         if (st != SEG_OK)
             return st;
     }
     return SEG_OK;
 }
 
-/* Greedy matching of one area range at one IoU threshold (evaluateImg's inner loops).
- * `gorder` lists gt with the non-ignored first; `iou` is [det][gt in file order]. */
+/* One cell's scratch. `iou` is [gt in file order][result in score order]
+ * (seg_rle_iou's layout); `gorder` lists gt with the non-ignored first. */
 typedef struct cell_work {
-    segi_cmask *gm, *dm;
+    seg_rle **gm, **dm;
+    const seg_rle **top; /* the results in score order, at most 100 */
     coco_ann *gts;
     ranked *order;
     double *iou, *darea;
     size_t *gorder;
-    uint8_t *gign, *gmatched;
-    int *gcrowd;
+    uint8_t *gign, *gmatched, *gcrowd;
 } cell_work;
 
+/* Greedy matching of one area range at one IoU threshold (evaluateImg's inner loops). */
 static void match_threshold(double thr, size_t nd, size_t ng, const cell_work *w,
                             double lo, double hi, uint8_t *flags)
 {
     const size_t *gorder = w->gorder;
     const uint8_t *gign = w->gign;
-    const int *gcrowd = w->gcrowd;
+    const uint8_t *gcrowd = w->gcrowd;
     const double *iou = w->iou, *darea = w->darea;
     uint8_t *gm = w->gmatched;
     memset(gm, 0, ng);
@@ -341,9 +342,9 @@ static void match_threshold(double thr, size_t nd, size_t ng, const cell_work *w
                 continue;
             if (m > -1 && !gign[m] && gign[k])
                 break;
-            if (iou[di * ng + g] < best)
+            if (iou[g * nd + di] < best)
                 continue;
-            best = iou[di * ng + g];
+            best = iou[g * nd + di];
             m = (ptrdiff_t)k;
         }
         uint8_t f = 0;
@@ -363,9 +364,6 @@ static void evaluate_cell(const coco_data *d, size_t ng, cell_work *w, cell_eval
     const coco_ann *gts = w->gts;
     size_t *gorder = w->gorder;
     uint8_t *gign = w->gign;
-    int *gcrowd = w->gcrowd;
-    for (size_t g = 0; g < ng; g++)
-        gcrowd[g] = gts[g].crowd;
     for (int a = 0; a < N_AREA; a++) {
         /* gt sorted by ignore flag, stable: non-ignored first. */
         size_t k = 0;
@@ -389,11 +387,12 @@ static void evaluate_cell(const coco_data *d, size_t ng, cell_work *w, cell_eval
 static void work_free(cell_work *w, size_t ng, size_t ndt)
 {
     for (size_t i = 0; w->gm && i < ng; i++)
-        segi_cmask_free(&w->gm[i]);
+        seg_rle_destroy(w->gm[i]);
     for (size_t i = 0; w->dm && i < ndt; i++)
-        segi_cmask_free(&w->dm[i]);
+        seg_rle_destroy(w->dm[i]);
     free(w->gm);
     free(w->dm);
+    free(w->top);
     free(w->gts);
     free(w->order);
     free(w->iou);
@@ -413,6 +412,7 @@ static seg_status run_cell(const coco_data *d, size_t cell, cell_eval *ce)
     cell_work w = {0};
     w.gm = calloc(ng + 1, sizeof *w.gm);
     w.dm = calloc(ndt + 1, sizeof *w.dm);
+    w.top = calloc(nd + 1, sizeof *w.top);
     w.gts = calloc(ng + 1, sizeof *w.gts);
     w.order = calloc(ndt + 1, sizeof *w.order);
     w.iou = calloc(nd * ng + 1, sizeof *w.iou);
@@ -425,7 +425,7 @@ static seg_status run_cell(const coco_data *d, size_t cell, cell_eval *ce)
     ce->scores = calloc(nd + 1, sizeof *ce->scores);
     ce->flags = calloc((size_t)N_AREA * N_IOU * nd + 1, 1);
     seg_status st = SEG_OK;
-    if (!w.gm || !w.dm || !w.gts || !w.order || !w.iou || !w.darea || !w.gorder || !w.gign ||
+    if (!w.gm || !w.dm || !w.top || !w.gts || !w.order || !w.iou || !w.darea || !w.gorder || !w.gign ||
         !w.gmatched || !w.gcrowd || !ce->scores || !ce->flags)
         st = segi_error(SEG_ERR_OUT_OF_MEMORY, "COCO evaluation of %zu gt x %zu results", ng,
                         ndt);
@@ -440,14 +440,16 @@ static seg_status run_cell(const coco_data *d, size_t cell, cell_eval *ce)
             w.order[i] = (ranked){d->dt[di[i]].score, i};
         qsort(w.order, ndt, sizeof *w.order, cmp_ranked);
         for (size_t k = 0; k < nd; k++) {
-            const segi_cmask *dm = &w.dm[w.order[k].pos];
+            w.top[k] = w.dm[w.order[k].pos];
             ce->scores[k] = w.order[k].score;
-            w.darea[k] = (double)segi_cmask_area(dm);
-            for (size_t g = 0; g < ng; g++)
-                w.iou[k * ng + g] = segi_cmask_iou(dm, &w.gm[g], w.gts[g].crowd);
+            w.darea[k] = (double)seg_rle_area(w.top[k]);
         }
-        evaluate_cell(d, ng, &w, ce);
+        for (size_t g = 0; g < ng; g++)
+            w.gcrowd[g] = (uint8_t)w.gts[g].crowd;
+        st = seg_rle_iou(w.top, nd, (const seg_rle *const *)w.gm, ng, w.gcrowd, w.iou);
     }
+    if (st == SEG_OK)
+        evaluate_cell(d, ng, &w, ce);
     work_free(&w, ng, ndt);
     return st;
 }

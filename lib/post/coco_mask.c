@@ -1,4 +1,4 @@
-/* COCO RLE parsing and run-length IoU for the evaluator. */
+/* COCO segmentation JSON -> seg_rle, with errors that name the annotation and field. */
 #include "post/coco_mask.h"
 
 #include "core/error.h"
@@ -7,77 +7,35 @@
 #include <stdlib.h>
 #include <string.h>
 
-void segi_cmask_free(segi_cmask *m)
+static seg_status counts_list(const json_t *list, int64_t h, int64_t w, const char *where,
+                              seg_rle **out)
 {
-    free(m->cnts);
-    memset(m, 0, sizeof *m);
-}
-
-static seg_status alloc_counts(segi_cmask *m, size_t n, const char *where)
-{
-    m->cnts = malloc((n ? n : 1) * sizeof *m->cnts);
-    if (!m->cnts)
+    size_t n = json_array_size(list);
+    uint32_t *cnts = malloc((n ? n : 1) * sizeof *cnts);
+    if (!cnts)
         return segi_error(SEG_ERR_OUT_OF_MEMORY, "%s: %zu run lengths", where, n);
-    m->n = 0;
-    return SEG_OK;
-}
-
-/* The compressed string form (maskApi.c rleFrString), bounds-checked: each count is
- * 5-bit groups, low first, 0x20 = more follow, the last group sign-extended from
- * 0x10; from the fourth count on, a delta to the count two before. */
-static seg_status decode_string(const char *s, segi_cmask *m, const char *where)
-{
-    size_t len = strlen(s);
-    seg_status st = alloc_counts(m, len, where);
-    for (size_t p = 0; p < len && st == SEG_OK;) {
-        int64_t x = 0;
-        int shift = 0, more = 1;
-        while (more) {
-            if (p >= len)
-                return segi_error(SEG_ERR_FORMAT, "%s: field 'counts': string ends inside "
-                                  "a run length at offset %zu", where, p);
-            int c = (unsigned char)s[p] - 48;
-            if (c < 0 || c > 63 || shift > 55)
-                return segi_error(SEG_ERR_FORMAT, "%s: field 'counts': invalid character "
-                                  "'%c' at offset %zu", where, s[p], p);
-            x |= (int64_t)(c & 0x1f) << shift;
-            more = c & 0x20;
-            shift += 5;
-            p++;
-            if (!more && (c & 0x10))
-                x |= (int64_t)(~(uint64_t)0 << shift);
-        }
-        if (m->n > 2)
-            x += m->cnts[m->n - 2];
-        if (x < 0 || x > UINT32_MAX)
-            return segi_error(SEG_ERR_FORMAT, "%s: field 'counts': run %zu decodes to %lld",
-                              where, m->n, (long long)x);
-        m->cnts[m->n++] = (uint32_t)x;
-    }
-    return st;
-}
-
-static seg_status decode_list(const json_t *list, segi_cmask *m, const char *where)
-{
-    seg_status st = alloc_counts(m, json_array_size(list), where);
+    seg_status st = SEG_OK;
     size_t i;
     json_t *v;
     json_array_foreach(list, i, v) {
-        if (st != SEG_OK)
-            break;
         if (!json_is_integer(v) || json_integer_value(v) < 0 ||
-            json_integer_value(v) > UINT32_MAX)
-            return segi_error(SEG_ERR_FORMAT, "%s: field 'counts': element %zu is not a "
-                              "run length", where, i);
-        m->cnts[m->n++] = (uint32_t)json_integer_value(v);
+            json_integer_value(v) > UINT32_MAX) {
+            st = segi_error(SEG_ERR_FORMAT, "%s: field 'counts': element %zu is not a run "
+                            "length", where, i);
+            break;
+        }
+        cnts[i] = (uint32_t)json_integer_value(v);
     }
+    if (st == SEG_OK)
+        st = seg_rle_from_counts(h, w, cnts, n, out);
+    free(cnts);
     return st;
 }
 
-static seg_status rle_from_json(const json_t *seg, int64_t h, int64_t w, const char *where,
-                                segi_cmask *m)
+static seg_status rle_object(const json_t *seg, int64_t h, int64_t w, const char *where,
+                             seg_rle **out)
 {
-    json_t *size, *counts;
+    json_t *size = NULL;
     seg_status st = segi_json_array(seg, "size", where, &size);
     if (st != SEG_OK)
         return st;
@@ -90,77 +48,76 @@ static seg_status rle_from_json(const json_t *seg, int64_t h, int64_t w, const c
         return segi_error(SEG_ERR_FORMAT, "%s: field 'size' is [%lld, %lld] but the image "
                           "is %lldx%lld", where, (long long)rh, (long long)rw, (long long)h,
                           (long long)w);
-    counts = json_object_get(seg, "counts");
+    json_t *counts = json_object_get(seg, "counts");
     if (json_is_string(counts))
-        st = decode_string(json_string_value(counts), m, where);
+        st = seg_rle_from_string(h, w, json_string_value(counts), json_string_length(counts),
+                                 out);
     else if (json_is_array(counts))
-        st = decode_list(counts, m, where);
+        st = counts_list(counts, h, w, where, out);
     else
-        st = segi_error(SEG_ERR_FORMAT, "%s: field 'counts' is %s; expected a string or a "
-                        "list of run lengths", where, counts ? segi_json_kind(counts) : "missing");
+        return segi_error(SEG_ERR_FORMAT, "%s: field 'counts' is %s; expected a string or a "
+                          "list of run lengths", where,
+                          counts ? segi_json_kind(counts) : "missing");
     if (st != SEG_OK)
-        return st;
-    uint64_t total = 0;
-    for (size_t i = 0; i < m->n; i++)
-        total += m->cnts[i];
-    if (total != (uint64_t)(h * w))
-        return segi_error(SEG_ERR_FORMAT, "%s: field 'counts': runs cover %llu pixels, the "
-                          "mask has %lld", where, (unsigned long long)total, (long long)(h * w));
-    return SEG_OK;
+        segi_error_context(st, "%s: field 'counts'", where);
+    return st;
 }
 
-seg_status segi_cmask_from_json(const json_t *seg, int64_t h, int64_t w, int allow_polygons,
-                                const char *where, segi_cmask *out)
+/* One polygon: a flat list of numbers. */
+static seg_status polygon(const json_t *poly, int64_t h, int64_t w, const char *where,
+                          size_t k, seg_rle **out)
 {
-    segi_cmask m = {.h = h, .w = w};
-    seg_status st;
+    size_t n = json_array_size(poly);
+    if (!json_is_array(poly))
+        return segi_error(SEG_ERR_FORMAT, "%s: segmentation[%zu] is %s; expected a list of "
+                          "coordinates", where, k, segi_json_kind(poly));
+    double *xy = malloc((n ? n : 1) * sizeof *xy);
+    if (!xy)
+        return segi_error(SEG_ERR_OUT_OF_MEMORY, "%s: polygon of %zu values", where, n);
+    seg_status st = SEG_OK;
+    for (size_t i = 0; i < n && st == SEG_OK; i++) {
+        json_t *v = json_array_get(poly, i);
+        if (!json_is_number(v))
+            st = segi_error(SEG_ERR_FORMAT, "%s: segmentation[%zu][%zu] is %s; expected a "
+                            "number", where, k, i, segi_json_kind(v));
+        else
+            xy[i] = json_number_value(v);
+    }
+    if (st == SEG_OK && (st = seg_rle_from_polygon(h, w, xy, n, out)) != SEG_OK)
+        segi_error_context(st, "%s: segmentation[%zu]", where, k);
+    free(xy);
+    return st;
+}
+
+/* annToRLE: every polygon rasterised, then their union. */
+static seg_status polygons(const json_t *list, int64_t h, int64_t w, const char *where,
+                           seg_rle **out)
+{
+    size_t n = json_array_size(list);
+    if (n == 0)
+        return segi_error(SEG_ERR_FORMAT, "%s: field 'segmentation' is an empty list", where);
+    seg_rle **parts = calloc(n, sizeof *parts);
+    if (!parts)
+        return segi_error(SEG_ERR_OUT_OF_MEMORY, "%s: %zu polygons", where, n);
+    seg_status st = SEG_OK;
+    for (size_t k = 0; k < n && st == SEG_OK; k++)
+        st = polygon(json_array_get(list, k), h, w, where, k, &parts[k]);
+    if (st == SEG_OK)
+        st = seg_rle_merge((const seg_rle *const *)parts, n, SEG_RLE_UNION, out);
+    for (size_t k = 0; k < n; k++)
+        seg_rle_destroy(parts[k]);
+    free(parts);
+    return st;
+}
+
+seg_status segi_coco_mask_from_json(const json_t *seg, int64_t h, int64_t w,
+                                    int allow_polygons, const char *where, seg_rle **out)
+{
     if (json_is_object(seg))
-        st = rle_from_json(seg, h, w, where, &m);
-    else if (json_is_array(seg) && allow_polygons)
-        st = segi_error(SEG_ERR_UNSUPPORTED, "%s: polygon segmentations need the mask "
-                        "rasteriser", where);
-    else
-        st = segi_error(SEG_ERR_FORMAT, "%s: field 'segmentation' is %s; expected %s", where,
-                        segi_json_kind(seg),
-                        allow_polygons ? "an RLE object or a list of polygons" : "an RLE object");
-    if (st != SEG_OK) {
-        segi_cmask_free(&m);
-        return st;
-    }
-    *out = m;
-    return SEG_OK;
-}
-
-uint64_t segi_cmask_area(const segi_cmask *m)
-{
-    uint64_t a = 0;
-    for (size_t i = 1; i < m->n; i += 2)
-        a += m->cnts[i];
-    return a;
-}
-
-/* Pixels set in both: walk the two run lists together. */
-static uint64_t intersection(const segi_cmask *a, const segi_cmask *b)
-{
-    size_t i = 0, j = 0;
-    uint64_t ra = a->n ? a->cnts[0] : 0, rb = b->n ? b->cnts[0] : 0, inter = 0;
-    while (i < a->n && j < b->n) {
-        uint64_t step = ra < rb ? ra : rb;
-        if ((i & 1) && (j & 1))
-            inter += step;
-        ra -= step;
-        rb -= step;
-        while (ra == 0 && ++i < a->n)
-            ra = a->cnts[i];
-        while (rb == 0 && ++j < b->n)
-            rb = b->cnts[j];
-    }
-    return inter;
-}
-
-double segi_cmask_iou(const segi_cmask *dt, const segi_cmask *gt, int gt_crowd)
-{
-    uint64_t inter = intersection(dt, gt), ad = segi_cmask_area(dt);
-    uint64_t uni = gt_crowd ? ad : ad + segi_cmask_area(gt) - inter;
-    return uni ? (double)inter / (double)uni : 0.0;
+        return rle_object(seg, h, w, where, out);
+    if (json_is_array(seg) && allow_polygons)
+        return polygons(seg, h, w, where, out);
+    return segi_error(SEG_ERR_FORMAT, "%s: field 'segmentation' is %s; expected %s", where,
+                      segi_json_kind(seg),
+                      allow_polygons ? "an RLE object or a list of polygons" : "an RLE object");
 }

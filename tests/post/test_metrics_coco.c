@@ -143,13 +143,13 @@ TEST(bad_results_name_the_field)
                 SEG_ERR_FORMAT, "field 'score' is a string; expected a number");
     expect_fail("[{\"image_id\": 1, \"category_id\": 1, \"score\": 1, \"segmentation\":"
                 " {\"size\": [10, 10], \"counts\": \"0\\u007f\"}}]",
-                SEG_ERR_FORMAT, "results: [0]: field 'counts': invalid character");
+                SEG_ERR_FORMAT, "results: [0]: field 'counts': RLE string byte 0x7f at offset 1");
     expect_fail("[{\"image_id\": 1, \"category_id\": 1, \"score\": 1, \"segmentation\":"
                 " {\"size\": [10, 10], \"counts\": \"X\"}}]",
-                SEG_ERR_FORMAT, "string ends inside a run length");
+                SEG_ERR_FORMAT, "RLE string ends inside the value starting at offset 0");
     expect_fail("[{\"image_id\": 1, \"category_id\": 1, \"score\": 1, \"segmentation\":"
                 " {\"size\": [10, 10], \"counts\": [5, 5]}}]",
-                SEG_ERR_FORMAT, "runs cover 10 pixels, the mask has 100");
+                SEG_ERR_FORMAT, "2 counts sum to 10, a 10x10 mask needs 100");
     expect_fail("[{\"image_id\": 1, \"category_id\": 1, \"score\": 1, \"segmentation\":"
                 " {\"size\": [5, 20], \"counts\": [100]}}]",
                 SEG_ERR_FORMAT, "field 'size' is [5, 20] but the image is 10x10");
@@ -157,6 +157,13 @@ TEST(bad_results_name_the_field)
                 " [[0, 0, 0, 4, 4, 4]]}]",
                 SEG_ERR_FORMAT, "field 'segmentation' is an array; expected an RLE object");
     expect_fail("{\"image_id\": 1}", SEG_ERR_FORMAT, "results: is an object; expected a list");
+    seg_coco_eval *bad = NULL;
+    const char *bad_poly =
+        "{\"images\": [{\"id\": 1, \"height\": 10, \"width\": 10}],"
+        " \"categories\": [{\"id\": 1}], \"annotations\": [{\"id\": 1, \"image_id\": 1,"
+        " \"category_id\": 1, \"area\": 4, \"segmentation\": [[0, 0, 2, \"x\", 2, 2]]}]}";
+    CHECK_FAIL(seg_coco_eval_memory(bad_poly, strlen(bad_poly), "[]", 2, NULL, &bad),
+               SEG_ERR_FORMAT, "ground truth: annotations[0]: segmentation[0][3] is a string");
     expect_fail("[{\"image_id\": 1,]", SEG_ERR_FORMAT, "results: invalid JSON at line 1");
     seg_coco_eval *ev = NULL;
     const char *no_images = "{\"categories\": [], \"annotations\": []}";

@@ -18,7 +18,7 @@ expect() { # description, file, fixed string
 expect "panoptic table (panopticapi All)" "$tmp/pq.txt" "All       |   39.6   78.4   50.5     5"
 expect "panoptic json" "$tmp/pq.json" '"All": {"pq": 0.395696347815941'
 
-"$seg" eval instances "$d/coco_gt_rle.json" "$d/coco_results.json" --json "$tmp/ap.json" \
+"$seg" eval instances "$d/coco_gt.json" "$d/coco_results.json" --json "$tmp/ap.json" \
     > "$tmp/ap.txt" 2>&1
 expect "instances table (COCOeval AP)" "$tmp/ap.txt" \
     "Average Precision  (AP) @[ IoU=0.50:0.95 | area=   all | maxDets=100 ] = 0.223"

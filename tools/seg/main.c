@@ -7,6 +7,7 @@
 static const seg_command commands[] = {
     {"version", "print the library version", cmd_version},
     {"eval", "semantic, panoptic or instance metrics of a data set", cmd_eval},
+    {"preprocess", "decode, resize/letterbox and normalise an image into .npy/.png", cmd_preprocess},
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
