@@ -205,6 +205,15 @@ TEST(rgb_maps_decode_ids)
     check_class(pq, 0, 1, 1, 1, 1, 0, 0);
     CHECK_FAIL(seg_pq_add_image(pq, gm, gseg, rgba, pseg), SEG_ERR_FORMAT,
                "id 7 (RGB 7,0,0) is in the pred map but not in its segments");
+    /* RGB (3 bytes a pixel) against I32 (4): the scan compares each map on its own. */
+    uint8_t rgb3[9] = {1, 2, 3, 1, 2, 3, 7, 0, 0};
+    int64_t dims3[3] = {1, 3, 3};
+    seg_tensor *rgb_map = NULL;
+    CHECK_OK(seg_tensor_wrap(SEG_DTYPE_U8, 3, dims3, rgb3, sizeof rgb3, &rgb_map));
+    CHECK_OK(seg_pq_add_image(pq, rgb_map, gseg, pm, pseg));
+    check_class(pq, 0, 1, 1, 1, 2, 0, 0);
+    check_class(pq, 1, 1, 1, 1, 2, 0, 0);
+    seg_tensor_destroy(rgb_map);
     seg_pq_destroy(pq);
     seg_tensor_destroy(gm);
     seg_tensor_destroy(pm);
