@@ -151,8 +151,9 @@ SEG_API SEG_NODISCARD seg_status seg_pq_add_category(seg_pq *pq, int64_t categor
  * rows starting (id, category_id); the prediction's area is always its pixel count.
  *
  * Errors (nothing is added): maps of different sizes (SEG_ERR_SHAPE); an id in a map
- * without a segment row, a pred segment missing from its map, a duplicate or zero
- * segment id, or a category never declared (SEG_ERR_FORMAT, naming the id).
+ * without a segment row, a negative id, a pred segment missing from its map, a
+ * duplicate segment id or one outside [1, 2^31), or a category never declared
+ * (SEG_ERR_FORMAT, naming the id).
  * Unlike panopticapi, a gt id missing from the rows is an error too, not skipped.
  */
 SEG_API SEG_NODISCARD seg_status seg_pq_add_image(seg_pq *pq, const seg_tensor *gt_map,

@@ -257,6 +257,11 @@ TEST(bad_inputs_name_the_problem)
     seg_tensor *gseg_zero = rows(gs_zero, 2, 4);
     CHECK_FAIL(seg_pq_add_image(pq, gm, gseg_zero, pm, pseg), SEG_ERR_FORMAT,
                "gt segment 0 has id 0");
+    const int32_t neg[4] = {1, 1, -1, -7};
+    seg_tensor *negm = i32_map(neg, 2, 2);
+    CHECK_FAIL(seg_pq_add_image(pq, negm, gseg, pm, pseg), SEG_ERR_FORMAT,
+               "the gt map has negative ids");
+    seg_tensor_destroy(negm);
     CHECK_FAIL(seg_pq_add_category(pq, 2, 0, "again"), SEG_ERR_INVALID_ARGUMENT,
                "category 2 declared twice");
     /* Nothing was counted by the failed calls. */
