@@ -56,6 +56,16 @@ TEST(hand_computed_policies)
     CHECK_OK(seg_confusion_miou(cm, SEG_MIOU_MMSEG, &v));
     CHECK_NEAR(v, (0.5 + 1.0 / 3) / 3, 1e-15);
     seg_confusion_destroy(cm);
+
+    /* The ignore label may be a class index (mmsegmentation's reduce_zero_label data
+     * use 0 as "other"): with ignore 0 only (1,1) and (1,2) count, so accuracy is 1/2. */
+    CHECK_OK(seg_confusion_create(3, 0, &cm));
+    CHECK_OK(seg_confusion_add(cm, gt, pred));
+    CHECK_OK(seg_confusion_pixel_accuracy(cm, &v));
+    CHECK_NEAR(v, 0.5, 0);
+    CHECK_OK(seg_confusion_count(cm, 0, 0, &c));
+    CHECK_EQ_INT(c, 0);
+    seg_confusion_destroy(cm);
     seg_tensor_destroy(gt);
     seg_tensor_destroy(pred);
 }
