@@ -166,6 +166,8 @@ SEG_API SEG_NODISCARD seg_status seg_pq_add_image(seg_pq *pq, const seg_tensor *
  * entry of its "annotations" paired with the prediction of the same image_id (missing
  * one: SEG_ERR_NOT_FOUND), PNGs read from `gt_dir` / `pred_dir` by "file_name".
  * A new evaluator holding the counts of every image. Errors name the file and field.
+ * `opts` may be NULL; SEG_OPT_MAX_FILE_BYTES bounds every file and SEG_OPT_MAX_PIXELS
+ * every PNG.
  */
 SEG_API SEG_NODISCARD seg_status seg_pq_evaluate_files(const char *gt_json, const char *gt_dir,
                                                        const char *pred_json,
@@ -220,13 +222,15 @@ typedef enum seg_coco_stat {
  * annotations with polygon or RLE segmentations, area, iscrowd), as COCOeval with
  * iouType "segm" and default parameters does. Unlike COCOeval, a result whose image or
  * category is not in the gt is an error rather than an assertion or silently dropped.
+ * `opts` may be NULL; files larger than SEG_OPT_MAX_FILE_BYTES are SEG_ERR_LIMIT.
  */
 SEG_API SEG_NODISCARD seg_status seg_coco_eval_files(const char *gt_json,
                                                      const char *results_json,
                                                      const seg_options *opts,
                                                      seg_coco_eval **out);
 
-/** As seg_coco_eval_files, from JSON text in memory (need not be NUL-terminated). */
+/** As seg_coco_eval_files, from JSON text in memory (need not be NUL-terminated).
+ *  Texts longer than SEG_OPT_MAX_FILE_BYTES are SEG_ERR_LIMIT. */
 SEG_API SEG_NODISCARD seg_status seg_coco_eval_memory(const char *gt_json, size_t gt_size,
                                                       const char *results_json,
                                                       size_t results_size,

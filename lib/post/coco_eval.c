@@ -8,11 +8,10 @@
 
 #include "core/error.h"
 #include "post/coco_mask.h"
+#include "core/options.h"
 #include "post/json.h"
-#include "post/u64map.h"
 
 #include <float.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,7 +32,7 @@ struct seg_coco_eval {
 
 typedef struct coco_ann {
     size_t img, cat;
-    double area;  /* gt: the JSON "area"; detection: its mask area */
+    double area;  /* gt: the JSON "area" (a result's area comes from its mask) */
     double score; /* detections */
     int crowd;    /* gt */
     const json_t *seg;
@@ -689,10 +688,13 @@ seg_status seg_coco_eval_memory(const char *gt_json, size_t gt_size, const char 
                                 size_t results_size, const seg_options *opts,
                                 seg_coco_eval **out)
 {
-    (void)opts;
     SEGI_REQUIRE(gt_json);
     SEGI_REQUIRE(results_json);
     SEGI_REQUIRE(out);
+    uint64_t limit = (uint64_t)segi_option(opts, SEG_OPT_MAX_FILE_BYTES);
+    if ((uint64_t)gt_size > limit || (uint64_t)results_size > limit)
+        return segi_error(SEG_ERR_LIMIT, "seg_coco_eval_memory: %zu / %zu bytes exceed the "
+                          "limit of %llu", gt_size, results_size, (unsigned long long)limit);
     json_t *gt = NULL, *res = NULL;
     seg_status st = segi_json_parse(gt_json, gt_size, "ground truth", &gt);
     if (st == SEG_OK)

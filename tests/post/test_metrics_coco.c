@@ -171,6 +171,12 @@ TEST(bad_results_name_the_field)
                SEG_ERR_FORMAT, "ground truth: field 'images' is missing");
     CHECK_FAIL(seg_coco_eval_files("/nonexistent/gt.json", "/nonexistent/r.json", NULL, &ev),
                SEG_ERR_IO, "/nonexistent/gt.json: cannot open");
+    seg_options *small = NULL;
+    CHECK_OK(seg_options_create(&small));
+    CHECK_OK(seg_options_set_int(small, SEG_OPT_MAX_FILE_BYTES, 100));
+    CHECK_FAIL(seg_coco_eval_memory(hand_gt, strlen(hand_gt), "[]", 2, small, &ev),
+               SEG_ERR_LIMIT, "exceed the limit of 100");
+    seg_options_destroy(small);
 }
 
 /* No results at all: recall 0 and precision 0 where gt exist (not -1). */
