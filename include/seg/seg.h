@@ -9,5 +9,6 @@
 #include "seg_options.h"
 #include "seg_tensor.h"
 #include "seg_model.h"
+#include "seg_image.h"
 
 #endif /* SEG_H */
