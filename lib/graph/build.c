@@ -348,6 +348,8 @@ void segi_graph_free(segi_graph *g)
 static seg_status check_opset(const segi_onnx_model *m)
 {
     int64_t v = segi_onnx_default_opset(m);
+    if (v == 0)
+        return segi_error(SEG_ERR_UNSUPPORTED, "the model imports no default-domain opset");
     if (v < 7 || v > 21)
         return segi_error(SEG_ERR_UNSUPPORTED, "default-domain opset %lld is not supported "
                           "(libseg runs opsets 7 to 21)", (long long)v);
