@@ -6,6 +6,7 @@
 
 static const seg_command commands[] = {
     {"version", "print the library version", cmd_version},
+    {"preprocess", "decode, resize/letterbox and normalise an image into .npy/.png", cmd_preprocess},
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
