@@ -417,9 +417,37 @@ static seg_status resize_infer(segi_op_ctx *ctx)
     return segi_op_set_output(ctx, 0, ctx->in[0]->dtype, p.rank, p.out);
 }
 
-/* Interpolate along one axis: src is [outer, n_in, inner], dst [outer, t->n_out, inner]. */
-static void run_pass(const float *src, float *dst, int64_t outer, int64_t n_in,
-                     int64_t inner, const table *t, float extrapolation)
+/* Interpolate along the innermost axis: src is [rows, n_in], dst [rows, t->n_out]. */
+static void pass_last(const float *src, float *dst, int64_t rows, int64_t n_in,
+                      const table *t, float extrapolation)
+{
+    int64_t taps = t->taps;
+    for (int64_t o = 0; o < rows; o++) {
+        const float *s = src + o * n_in;
+        float *d = dst + o * t->n_out;
+        if (taps == 2) {
+            for (int64_t j = 0; j < t->n_out; j++) {
+                const int64_t *idx = t->idx + 2 * j;
+                const float *w = t->w + 2 * j;
+                d[j] = idx[0] < 0 ? extrapolation : w[0] * s[idx[0]] + w[1] * s[idx[1]];
+            }
+            continue;
+        }
+        for (int64_t j = 0; j < t->n_out; j++) {
+            const int64_t *idx = t->idx + j * taps;
+            const float *w = t->w + j * taps;
+            float acc = 0;
+            for (int64_t k = 0; k < taps && idx[0] >= 0; k++)
+                acc += w[k] * s[idx[k]];
+            d[j] = idx[0] < 0 ? extrapolation : acc;
+        }
+    }
+}
+
+/* Interpolate along an outer axis: src is [outer, n_in, inner], dst [outer, t->n_out,
+ * inner]; every output row is a weighted sum of whole input rows (vectorisable). */
+static void pass_rows(const float *src, float *dst, int64_t outer, int64_t n_in,
+                      int64_t inner, const table *t, float extrapolation)
 {
     int64_t taps = t->taps;
     for (int64_t o = 0; o < outer; o++) {
@@ -432,11 +460,6 @@ static void run_pass(const float *src, float *dst, int64_t outer, int64_t n_in,
             if (idx[0] < 0) {
                 for (int64_t i = 0; i < inner; i++)
                     d[i] = extrapolation;
-            } else if (inner == 1) {
-                float acc = 0;
-                for (int64_t k = 0; k < taps; k++)
-                    acc += w[k] * s[idx[k]];
-                d[0] = acc;
             } else if (taps == 2) {
                 const float *a = s + idx[0] * inner, *b = s + idx[1] * inner;
                 float wa = w[0], wb = w[1];
@@ -478,8 +501,11 @@ static void run_interpolation(const plan *p, const passes *ps, const table *tabl
         for (int a = 0; a < ps->n; a++) {
             int d = ps->axes[a];
             float *to = a == ps->n - 1 ? dst + pl * out_plane : buf[a & 1];
-            run_pass(from, to, prod(cur, first, d), cur[d], prod(cur, d + 1, p->rank),
-                     &tables[d], p->extrapolation);
+            int64_t outer = prod(cur, first, d), inner = prod(cur, d + 1, p->rank);
+            if (inner == 1)
+                pass_last(from, to, outer, cur[d], &tables[d], p->extrapolation);
+            else
+                pass_rows(from, to, outer, cur[d], inner, &tables[d], p->extrapolation);
             cur[d] = p->out[d];
             from = to;
         }
