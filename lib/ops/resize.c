@@ -140,6 +140,9 @@ static seg_status keep_aspect(segi_op_ctx *ctx, plan *p, const int64_t *axes, in
     for (int a = 1; a < n; a++)
         s = k == 1 ? fmin(s, p->scale[axes[a]]) : fmax(s, p->scale[axes[a]]);
     for (int a = 0; a < n; a++) {
+        if (!(s * (double)p->in[axes[a]] < 4e18))
+            return segi_op_error(ctx, SEG_ERR_LIMIT, "axis %d resized to %g elements",
+                                 (int)axes[a], s * (double)p->in[axes[a]]);
         p->scale[axes[a]] = s;
         p->out[axes[a]] = (int64_t)floor(s * (double)p->in[axes[a]] + 0.5);
         p->length[axes[a]] = (double)p->out[axes[a]];
@@ -209,7 +212,10 @@ static seg_status make_plan(segi_op_ctx *ctx, plan *p)
             p->scale[d] = v;
             p->length[d] = (double)x->dims[d] * v;
             double len = (double)x->dims[d] * (p->roi_end[d] - p->roi_start[d]);
-            p->out[d] = (int64_t)floor(len * v);
+            if (!(len * v < 4e18))
+                return segi_op_error(ctx, SEG_ERR_LIMIT, "axis %d resized to %g elements", d,
+                                     len * v);
+            p->out[d] = len * v > 0 ? (int64_t)floor(len * v) : 0;
         } else {
             p->out[d] = (int64_t)v;
             p->length[d] = v;
@@ -252,6 +258,15 @@ static double source_coord(const plan *p, int d, int64_t i)
     return x;
 }
 
+/* The factor antialias stretches the kernel by (1 when not shrinking). Below 1e-4 the
+ * kernel would span more than 10^4 taps; it is capped there. */
+static double antialias_scale(const plan *p, int d)
+{
+    if (!p->antialias || !(p->scale[d] < 1))
+        return 1.0;
+    return p->scale[d] > 1e-4 ? p->scale[d] : 1e-4;
+}
+
 /* Kernel support in taps and the first tap's offset from floor(x). Antialias widens
  * the kernel by 1/scale when shrinking. */
 static void kernel_taps(const plan *p, int d, int64_t *taps, int64_t *first)
@@ -261,7 +276,7 @@ static void kernel_taps(const plan *p, int d, int64_t *taps, int64_t *first)
         *first = 0;
         return;
     }
-    double s = p->antialias && p->scale[d] < 1 ? p->scale[d] : 1.0;
+    double s = antialias_scale(p, d);
     double reach = p->mode == LINEAR ? 1.0 : 2.0;
     *first = (int64_t)floor(-reach / s) + 1;
     *taps = 2 - 2 * *first;
@@ -305,7 +320,7 @@ static void build_table(const plan *p, int d, table *t)
     int64_t first, n = p->in[d];
     kernel_taps(p, d, &t->taps, &first);
     t->n_out = p->out[d];
-    double s = p->antialias && p->scale[d] < 1 ? p->scale[d] : 1.0;
+    double s = antialias_scale(p, d);
     for (int64_t j = 0; j < t->n_out; j++) {
         int64_t *idx = t->idx + j * t->taps;
         float *w = t->w + j * t->taps;
