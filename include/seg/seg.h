@@ -7,5 +7,6 @@
 #include "seg_common.h"
 #include "seg_options.h"
 #include "seg_tensor.h"
+#include "seg_semantic.h"
 
 #endif /* SEG_H */
