@@ -8,5 +8,6 @@
 #include "seg_options.h"
 #include "seg_tensor.h"
 #include "seg_semantic.h"
+#include "seg_instances.h"
 
 #endif /* SEG_H */

@@ -319,7 +319,7 @@ seg_status seg_semantic_from_logits(const seg_tensor *logits,
     seg_semantic_params p;
     seg_semantic_params_init(&p);
     seg_status st = segi_params_merge(&p, sizeof p, params, "seg_semantic_params");
-    sem_geom g;
+    sem_geom g = {0};
     if (!st)
         st = check_params(logits, &p, &g);
     if (!st)
