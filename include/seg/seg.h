@@ -5,6 +5,7 @@
 #define SEG_H
 
 #include "seg_common.h"
+#include "seg_npy.h"
 #include "seg_options.h"
 #include "seg_tensor.h"
 #include "seg_semantic.h"
