@@ -5,10 +5,10 @@
 void segi_taps(segi_tap *taps, int64_t n_out, int64_t n_in, int64_t offset,
                bool align_corners)
 {
-    float scale = 0.0f;
-    if (n_out > 1)
-        scale = align_corners ? (float)(n_in - 1) / (float)(n_out - 1)
-                              : (float)n_in / (float)n_out;
+    /* align_corners with a single output sample reads the first input sample */
+    float scale = (float)n_in / (float)n_out;
+    if (align_corners)
+        scale = n_out > 1 ? (float)(n_in - 1) / (float)(n_out - 1) : 0.0f;
     for (int64_t i = 0; i < n_out; i++) {
         segi_tap *t = &taps[i];
         if (n_in == n_out) {

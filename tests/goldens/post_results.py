@@ -171,7 +171,7 @@ def yolo_inputs(n=300, seed=2):
     pick = torch.randint(0, 12, (n,), generator=g)
     cxy = centres[pick] + torch.randn(n, 2, generator=g) * 3
     wh = torch.rand(n, 2, generator=g) * 30 + 4
-    scores = torch.rand(n, YOLO_NC, generator=g) ** 12
+    scores = torch.rand(n, YOLO_NC, generator=g) ** 24
     coef = torch.randn(n, 32, generator=g)
     out0 = torch.cat([cxy, wh, scores, coef], 1).T[None].contiguous()
     protos = F.avg_pool2d(torch.randn(1, 32, 24, 24, generator=g), 3, 1, 1) * 3
