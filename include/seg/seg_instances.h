@@ -34,10 +34,15 @@ typedef struct seg_instances seg_instances;
  * Where an original image sits inside a letterboxed network input.
  * With scale == 0 (the default) the geometry is derived as ultralytics does:
  * gain = min(input_h / orig_h, input_w / orig_w), pad = round((input - orig * gain) / 2
- * - 0.1) with Python's half-to-even rounding. Otherwise input = orig * scale + pad.
+ * - 0.1) with Python's half-to-even rounding, and native masks crop
+ * round(pad_p -/+ 0.1) prototype rows/columns with pad_p computed from the prototype
+ * size the same way (ultralytics scale_masks).
+ * Otherwise input = orig * scale + pad: copy scale, pad_left and pad_top from the
+ * seg_letterbox that seg_image_letterbox() filled (or from your own letterbox); the
+ * prototype padding is then pad * proto_size / input_size.
  */
-typedef struct seg_letterbox {
-    uint32_t struct_size; /**< sizeof(seg_letterbox) */
+typedef struct seg_input_geometry {
+    uint32_t struct_size; /**< sizeof(seg_input_geometry) */
     int64_t input_width;  /**< letterboxed network input, e.g. 640 */
     int64_t input_height;
     int64_t orig_width;   /**< the original image */
@@ -45,10 +50,10 @@ typedef struct seg_letterbox {
     double scale;         /**< resize gain; 0 = derive as ultralytics. Default 0 */
     double pad_left;      /**< left / top padding in input pixels, used when scale != 0 */
     double pad_top;
-} seg_letterbox;
+} seg_input_geometry;
 
 /** Fill `lb` with the four sizes, scale 0 and zero pads. */
-SEG_API void seg_letterbox_init(seg_letterbox *lb, int64_t input_width, int64_t input_height,
+SEG_API void seg_input_geometry_init(seg_input_geometry *lb, int64_t input_width, int64_t input_height,
                                 int64_t orig_width, int64_t orig_height);
 
 /** Layout of YOLO output0. */
@@ -69,7 +74,7 @@ typedef enum seg_yolo_mask_mode {
     SEG_YOLO_MASKS_LETTERBOX = 0,
     /** ultralytics process_mask_native (retina_masks=True): crop the letterbox padding
      *  out of prototype space, resize to the original image, crop by the mapped boxes.
-     *  Needs a seg_letterbox. */
+     *  Needs a seg_input_geometry. */
     SEG_YOLO_MASKS_NATIVE = 1,
     /** No masks (also what a NULL prototype tensor gives). */
     SEG_YOLO_MASKS_NONE = 2
@@ -107,7 +112,7 @@ SEG_API void seg_yolo_params_init(seg_yolo_params *params);
 /**
  * Decode YOLOv8/YOLO11-seg outputs. `output0` f32 in the chosen layout; `protos`
  * f32 [1, nm, mh, mw] or [nm, mh, mw], or NULL for a detection-only model (nm = 0).
- * `letterbox` may be NULL: boxes then stay in input pixels and the input size is taken
+ * `geometry` may be NULL: boxes then stay in input pixels and the input size is taken
  * as 4 * (mh, mw) (or the boxes' own space without prototypes); with it, boxes are
  * mapped to the original image (ultralytics scale_boxes: subtract the pad, divide by
  * the gain, clip to the image).
@@ -118,11 +123,11 @@ SEG_API void seg_yolo_params_init(seg_yolo_params *params);
  * with cblas_sgemm), drop empty masks, map boxes.
  * Errors: SEG_ERR_SHAPE for layouts that do not fit (nc < 1, nm mismatch, batch != 1);
  * SEG_ERR_UNSUPPORTED for non-f32 tensors; SEG_ERR_INVALID_ARGUMENT for bad params
- * or native masks without a letterbox; SEG_ERR_FORMAT for NaN scores or boxes.
+ * or native masks without a geometry; SEG_ERR_FORMAT for NaN scores or boxes.
  */
 SEG_API SEG_NODISCARD seg_status seg_instances_from_yolo(const seg_tensor *output0,
                                                          const seg_tensor *protos,
-                                                         const seg_letterbox *letterbox,
+                                                         const seg_input_geometry *geometry,
                                                          const seg_yolo_params *params,
                                                          seg_instances **out);
 

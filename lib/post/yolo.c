@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-void seg_letterbox_init(seg_letterbox *lb, int64_t input_width, int64_t input_height,
+void seg_input_geometry_init(seg_input_geometry *lb, int64_t input_width, int64_t input_height,
                         int64_t orig_width, int64_t orig_height)
 {
     if (!lb)
@@ -60,7 +60,7 @@ typedef struct yolo_geom {
     bool masks;
 } yolo_geom;
 
-static seg_status check_params(const seg_yolo_params *p, const seg_letterbox *lb)
+static seg_status check_params(const seg_yolo_params *p, const seg_input_geometry *lb)
 {
     if (!(p->conf_threshold >= 0.0f && p->conf_threshold <= 1.0f) ||
         !(p->iou_threshold >= 0.0 && p->iou_threshold <= 1.0))
@@ -80,7 +80,7 @@ static seg_status check_params(const seg_yolo_params *p, const seg_letterbox *lb
     if (lb && (lb->input_width < 1 || lb->input_height < 1 || lb->orig_width < 1 ||
                lb->orig_height < 1 || !(lb->scale >= 0.0)))
         return segi_error(SEG_ERR_INVALID_ARGUMENT,
-                          "yolo: letterbox sizes must be >= 1 and scale >= 0 (input %lld x "
+                          "yolo: geometry sizes must be >= 1 and scale >= 0 (input %lld x "
                           "%lld, original %lld x %lld, scale %g)",
                           (long long)lb->input_width, (long long)lb->input_height,
                           (long long)lb->orig_width, (long long)lb->orig_height, lb->scale);
@@ -251,7 +251,7 @@ typedef struct yolo_map {
     int64_t top, left, bottom, right; /* native mode: prototype rows / cols to keep */
 } yolo_map;
 
-static void letterbox_map(const seg_letterbox *lb, const yolo_geom *g, yolo_map *m)
+static void letterbox_map(const seg_input_geometry *lb, const yolo_geom *g, yolo_map *m)
 {
     double ow = (double)lb->orig_width, oh = (double)lb->orig_height;
     double gain = lb->scale, px = lb->pad_left, py = lb->pad_top;
@@ -477,7 +477,7 @@ static void drop_empty(seg_instances *res)
 }
 
 static seg_status build_result(const yolo_det *dets, size_t nd, const yolo_geom *g,
-                               const seg_yolo_params *p, const seg_letterbox *lb,
+                               const seg_yolo_params *p, const seg_input_geometry *lb,
                                seg_instances **out)
 {
     yolo_map m;
@@ -513,7 +513,7 @@ static seg_status build_result(const yolo_det *dets, size_t nd, const yolo_geom 
 }
 
 static seg_status check_inputs(const seg_tensor *output0, const seg_tensor *protos,
-                               const seg_letterbox *lb, const seg_yolo_params *p, yolo_geom *g)
+                               const seg_input_geometry *lb, const seg_yolo_params *p, yolo_geom *g)
 {
     seg_status st = check_params(p, lb);
     if (!st && protos)
@@ -525,7 +525,7 @@ static seg_status check_inputs(const seg_tensor *output0, const seg_tensor *prot
     g->masks = protos && p->masks != SEG_YOLO_MASKS_NONE;
     if (g->masks && p->masks == SEG_YOLO_MASKS_NATIVE && !lb)
         return segi_error(SEG_ERR_INVALID_ARGUMENT,
-                          "yolo: native masks need a letterbox (original image size)");
+                          "yolo: native masks need a seg_input_geometry (original image size)");
     g->iw = lb ? lb->input_width : 4 * g->mw;
     g->ih = lb ? lb->input_height : 4 * g->mh;
     if (g->n > INT32_MAX || g->mh * g->mw > INT32_MAX)
@@ -535,21 +535,21 @@ static seg_status check_inputs(const seg_tensor *output0, const seg_tensor *prot
 }
 
 seg_status seg_instances_from_yolo(const seg_tensor *output0, const seg_tensor *protos,
-                                   const seg_letterbox *letterbox,
+                                   const seg_input_geometry *geometry,
                                    const seg_yolo_params *params, seg_instances **out)
 {
     SEGI_REQUIRE(output0);
     SEGI_REQUIRE(out);
     seg_yolo_params p;
     seg_yolo_params_init(&p);
-    seg_letterbox lb;
-    seg_letterbox_init(&lb, 0, 0, 0, 0);
+    seg_input_geometry lb;
+    seg_input_geometry_init(&lb, 0, 0, 0, 0);
     seg_status st = segi_params_merge(&p, sizeof p, params, "seg_yolo_params");
     if (!st)
-        st = segi_params_merge(&lb, sizeof lb, letterbox, "seg_letterbox");
+        st = segi_params_merge(&lb, sizeof lb, geometry, "seg_input_geometry");
     yolo_geom g = {0};
     if (!st)
-        st = check_inputs(output0, protos, letterbox ? &lb : NULL, &p, &g);
+        st = check_inputs(output0, protos, geometry ? &lb : NULL, &p, &g);
     if (st)
         return st;
     size_t n = (size_t)g.n;
@@ -566,7 +566,7 @@ seg_status seg_instances_from_yolo(const seg_tensor *output0, const seg_tensor *
     if (!st && p.layout == SEG_YOLO_RAW)
         st = nms_candidates(dets, &nd, &p);
     if (!st)
-        st = build_result(dets, nd, &g, &p, letterbox ? &lb : NULL, out);
+        st = build_result(dets, nd, &g, &p, geometry ? &lb : NULL, out);
     free(dets);
     free(best);
     free(arg);

@@ -62,8 +62,9 @@ static void check_against(const seg_instances *in, const char *tag, bool with_me
     seg_tensor_destroy(classes);
 }
 
-static seg_instances *yolo(seg_yolo_mask_mode mode, seg_yolo_mask_threshold thr,
-                           const char *out0_name, seg_yolo_layout layout)
+static seg_instances *yolo_geom(seg_yolo_mask_mode mode, seg_yolo_mask_threshold thr,
+                                const char *out0_name, seg_yolo_layout layout,
+                                double scale, double pad_top)
 {
     seg_tensor *out0 = golden(out0_name), *protos = golden("yolo_protos");
     seg_yolo_params p;
@@ -71,13 +72,21 @@ static seg_instances *yolo(seg_yolo_mask_mode mode, seg_yolo_mask_threshold thr,
     p.masks = mode;
     p.mask_threshold = thr;
     p.layout = layout;
-    seg_letterbox lb;
-    seg_letterbox_init(&lb, IN_W, IN_H, ORIG_W, ORIG_H);
+    seg_input_geometry lb;
+    seg_input_geometry_init(&lb, IN_W, IN_H, ORIG_W, ORIG_H);
+    lb.scale = scale;
+    lb.pad_top = pad_top;
     seg_instances *in = NULL;
     CHECK_OK(seg_instances_from_yolo(out0, protos, &lb, &p, &in));
     seg_tensor_destroy(out0);
     seg_tensor_destroy(protos);
     return in;
+}
+
+static seg_instances *yolo(seg_yolo_mask_mode mode, seg_yolo_mask_threshold thr,
+                           const char *out0_name, seg_yolo_layout layout)
+{
+    return yolo_geom(mode, thr, out0_name, layout, 0.0, 0.0);
 }
 
 /* ultralytics defaults (conf 0.25, IoU 0.7, class offset 7680, max_det 300),
@@ -102,6 +111,16 @@ TEST(yolo_native_masks_match_ultralytics)
     int64_t w, h;
     seg_instances_mask_size(in, &w, &h);
     CHECK(w == ORIG_W && h == ORIG_H);
+    check_against(in, "native", true);
+    seg_instances_destroy(in);
+}
+
+/* The same geometry given explicitly, as seg_image_letterbox() reports it (scale 1.28,
+ * 19 rows of padding on top; prototype padding 19 * 24 / 96 = 4.75 rounds like 4.8). */
+TEST(yolo_native_masks_explicit_geometry)
+{
+    seg_instances *in = yolo_geom(SEG_YOLO_MASKS_NATIVE, SEG_YOLO_MASK_LOGITS, "yolo_out0",
+                                  SEG_YOLO_RAW, 1.28, 19.0);
     check_against(in, "native", true);
     seg_instances_destroy(in);
 }
@@ -192,7 +211,7 @@ TEST(yolo_bad_inputs)
     seg_yolo_params_init(&p);
     p.masks = SEG_YOLO_MASKS_NATIVE;
     CHECK_FAIL(seg_instances_from_yolo(out0, protos, NULL, &p, &in), SEG_ERR_INVALID_ARGUMENT,
-               "native masks need a letterbox");
+               "native masks need a seg_input_geometry");
     seg_yolo_params_init(&p);
     p.iou_threshold = 1.5;
     CHECK_FAIL(seg_instances_from_yolo(out0, protos, NULL, &p, &in), SEG_ERR_INVALID_ARGUMENT,
@@ -361,7 +380,8 @@ TEST(paste_bad_inputs)
 int main(void)
 {
     return RUN_TESTS(CASE(yolo_letterbox_masks_match_ultralytics),
-                     CASE(yolo_native_masks_match_ultralytics), CASE(yolo_legacy_sigmoid_masks),
+                     CASE(yolo_native_masks_match_ultralytics),
+                     CASE(yolo_native_masks_explicit_geometry), CASE(yolo_legacy_sigmoid_masks),
                      CASE(yolo_end_to_end_layout), CASE(nms_matches_torchvision),
                      CASE(yolo_hand_computed_nms_and_conf), CASE(yolo_bad_inputs),
                      CASE(paste_torchvision), CASE(paste_detectron2),
