@@ -10,5 +10,6 @@
 #include "seg_tensor.h"
 #include "seg_semantic.h"
 #include "seg_instances.h"
+#include "seg_panoptic.h"
 
 #endif /* SEG_H */

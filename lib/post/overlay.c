@@ -5,8 +5,9 @@
 
 #include <math.h>
 
-seg_status segi_overlay(const seg_tensor *image, const uint8_t *colours, int64_t h,
-                        int64_t w, float alpha, seg_tensor **out)
+seg_status segi_overlay(const seg_tensor *image, const uint8_t *colours,
+                        const uint8_t *skip, int64_t h, int64_t w, float alpha,
+                        seg_tensor **out)
 {
     SEGI_REQUIRE(image);
     SEGI_REQUIRE(out);
@@ -30,10 +31,11 @@ seg_status segi_overlay(const seg_tensor *image, const uint8_t *colours, int64_t
     uint8_t *dst = t->data;
     int64_t ch = image->dims[2];
     for (int64_t i = 0; i < h * w; i++) {
+        float a = skip && skip[i] ? 0.0f : alpha;
         for (int c = 0; c < 3; c++) {
             float v = src[i * ch + (ch == 1 ? 0 : c)];
             dst[i * 3 + c] =
-                (uint8_t)lrintf(v * (1.0f - alpha) + (float)colours[i * 3 + c] * alpha);
+                (uint8_t)lrintf(v * (1.0f - a) + (float)colours[i * 3 + c] * a);
         }
     }
     *out = t;

@@ -455,7 +455,7 @@ seg_status seg_semantic_overlay(const seg_semantic *sem, const seg_tensor *image
         return segi_error(SEG_ERR_OUT_OF_MEMORY, "semantic overlay: out of memory");
     for (size_t i = 0; i < n; i++)
         seg_semantic_color(sem, (size_t)label_at(sem->labels, i), colours + i * 3);
-    seg_status st = segi_overlay(image, colours, h, w, alpha, out);
+    seg_status st = segi_overlay(image, colours, NULL, h, w, alpha, out);
     free(colours);
     return st;
 }
