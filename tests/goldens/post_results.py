@@ -263,9 +263,226 @@ def paste():
     save("paste_d2", packed(d2_paste(masks, boxes, h, w).numpy()))
 
 
+# ---------------------------------------------------------------- §4 panoptic
+
+def blobs(g, classes, h, w, lo=(6, 8)):
+    """A smooth random label map: argmax of upsampled random logits."""
+    x = torch.randn(1, classes, *lo, generator=g) * 2
+    return F.interpolate(x, size=(h, w), mode="bilinear", align_corners=False).argmax(1)[0]
+
+
+def segments_table(pan, segs, void):
+    """[n, 8] int64: id, category, isthing, area, bbox x, y, w, h (from the id map)."""
+    rows = []
+    for s in segs:
+        ys, xs = np.nonzero(pan == s["id"])
+        rows.append([s["id"], s["category_id"], int(s["isthing"]), len(ys),
+                     xs.min(), ys.min(), xs.max() - xs.min() + 1, ys.max() - ys.min() + 1])
+    return np.array(rows, dtype=np.int64).reshape(-1, 8)
+
+
+def fpn_combine(sem, masks, scores, classes, overlap=0.5, stuff_area=4096, score_thr=0.5):
+    """detectron2 panoptic_fpn combine_semantic_and_instance_outputs."""
+    pan = torch.zeros_like(sem, dtype=torch.int32)
+    segs = []
+    cur = 0
+    for i in torch.argsort(-scores, stable=True):
+        score = scores[i].item()
+        if score < score_thr:
+            break
+        mask = masks[i]
+        area = mask.sum().item()
+        if area == 0:
+            continue
+        inter = (mask & (pan > 0)).sum().item()
+        if inter * 1.0 / area > overlap:
+            continue
+        if inter > 0:
+            mask = mask & (pan == 0)
+        cur += 1
+        pan[mask] = cur
+        segs.append({"id": cur, "isthing": True, "score": score,
+                     "category_id": int(classes[i])})
+    for label in torch.unique(sem).tolist():
+        if label == 0:
+            continue
+        mask = (sem == label) & (pan == 0)
+        if mask.sum().item() < stuff_area:
+            continue
+        cur += 1
+        pan[mask] = cur
+        segs.append({"id": cur, "isthing": False, "score": 1.0, "category_id": label})
+    return pan.numpy(), segs
+
+
+def panoptic_fpn():
+    g = torch.Generator().manual_seed(5)
+    h, w, n = 48, 64, 10
+    sem = blobs(g, 6, h, w)
+    xy = torch.rand(n, 2, generator=g) * torch.tensor([w - 10, h - 10])
+    boxes = torch.cat([xy, xy + torch.rand(n, 2, generator=g) * 30 + 6], 1)
+    probs = torch.sigmoid(F.avg_pool2d(torch.randn(n, 1, 28, 28, generator=g), 5, 1, 2) * 6 + 1)
+    scores = torch.rand(n, generator=g)
+    scores[3] = 0.5  # exactly the threshold: kept (the test is "< 0.5 stops")
+    classes = torch.randint(0, 4, (n,), generator=g)
+    masks = paste_masks_in_image(probs, boxes, (h, w), padding=1)[:, 0] > 0.5
+    save("fpn_semantic", sem.numpy().astype(np.uint8))
+    save("fpn_boxes", boxes.numpy())
+    save("fpn_probs", probs.numpy())
+    save("fpn_scores", scores.numpy())
+    save("fpn_classes", classes.numpy().astype(np.int64))
+    pan, segs = fpn_combine(sem, masks, scores, classes, stuff_area=200)
+    save("fpn_ids", pan)
+    save("fpn_segments", segments_table(pan, segs, 0))
+
+
+def deeplab_centers(ctr_hmp, threshold, nms_kernel, top_k):
+    ctr_hmp = F.threshold(ctr_hmp, threshold, -1)
+    pooled = F.max_pool2d(ctr_hmp, kernel_size=nms_kernel, stride=1,
+                          padding=(nms_kernel - 1) // 2)
+    ctr_hmp[ctr_hmp != pooled] = -1
+    ctr_hmp = ctr_hmp.squeeze()
+    if top_k is None:
+        return torch.nonzero(ctr_hmp > 0)
+    kth = torch.topk(torch.flatten(ctr_hmp), top_k)[0][-1]
+    return torch.nonzero(ctr_hmp > kth)
+
+
+def deeplab_panoptic(sem, ctr_hmp, offsets, thing_list, label_divisor=1000, stuff_area=2048,
+                     void_label=-1, threshold=0.1, nms_kernel=7, top_k=200):
+    """Panoptic-DeepLab get_panoptic_segmentation (batch 1)."""
+    thing_seg = torch.zeros_like(sem)
+    for c in thing_list:
+        thing_seg[sem == c] = 1
+    ctr = deeplab_centers(ctr_hmp.clone(), threshold, nms_kernel, top_k)
+    h, w = sem.shape
+    if ctr.size(0) == 0:
+        ins = torch.zeros_like(sem)
+    else:
+        yy = torch.arange(h).repeat(1, w, 1).transpose(1, 2)
+        xx = torch.arange(w).repeat(1, h, 1)
+        loc = (torch.cat((yy, xx), 0) + offsets[0]).reshape(2, h * w).transpose(1, 0)
+        d = torch.norm(ctr.unsqueeze(1) - loc.unsqueeze(0), dim=-1)
+        ins = (torch.argmin(d, dim=0).reshape(h, w) + 1) * thing_seg
+    pan = torch.zeros_like(sem) + void_label
+    tracker = Counter()
+    segs = []
+    for k in torch.unique(ins).tolist():
+        if k == 0:
+            continue
+        m = (ins == k) & (thing_seg > 0)
+        if m.sum() == 0:
+            continue
+        cls = torch.mode(sem[m].view(-1))[0].item()
+        tracker[cls] += 1
+        pid = cls * label_divisor + tracker[cls]
+        pan[m] = pid
+        cy, cx = ctr[k - 1].tolist()
+        segs.append({"id": pid, "category_id": cls, "isthing": True,
+                     "score": ctr_hmp[0, 0, cy, cx].item()})
+    for c in torch.unique(sem).tolist():
+        if c in thing_list:
+            continue
+        m = (sem == c) & (ins == 0)
+        if m.sum().item() >= stuff_area:
+            pan[m] = c * label_divisor
+            segs.append({"id": c * label_divisor, "category_id": c, "isthing": False,
+                         "score": 1.0})
+    return pan.numpy().astype(np.int32), segs
+
+
+def panoptic_deeplab():
+    g = torch.Generator().manual_seed(6)
+    h, w = 40, 56
+    sem = blobs(g, 6, h, w, lo=(5, 7))
+    cy = torch.rand(9, generator=g) * h
+    cx = torch.rand(9, generator=g) * w
+    yy, xx = torch.meshgrid(torch.arange(h).float(), torch.arange(w).float(), indexing="ij")
+    d2 = (yy[None] - cy[:, None, None]) ** 2 + (xx[None] - cx[:, None, None]) ** 2
+    heat = torch.exp(-d2 / 18).amax(0) * (0.5 + torch.rand(1, generator=g))
+    heat = heat + torch.rand(h, w, generator=g) * 0.05
+    near = d2.argmin(0)
+    offsets = torch.stack([cy[near] - yy, cx[near] - xx]) + torch.randn(2, h, w, generator=g)
+    things = [1, 2, 3]
+    save("dl_semantic", sem.numpy().astype(np.int32))
+    save("dl_center", heat[None, None].numpy())
+    save("dl_offsets", offsets[None].numpy())
+    for tag, kw in (("default", dict(stuff_area=200)),
+                    ("topk", dict(stuff_area=200, top_k=4, nms_kernel=3))):
+        pan, segs = deeplab_panoptic(sem, heat[None, None], offsets[None], things, **kw)
+        save(f"dl_{tag}_ids", pan)
+        save(f"dl_{tag}_segments", segments_table(pan, segs, -1))
+        save(f"dl_{tag}_scores", np.array([s["score"] for s in segs], dtype=np.float32))
+
+
+def m2f_panoptic(mask_cls, mask_pred, things, object_mask_threshold=0.8, overlap=0.8):
+    """Mask2Former MaskFormer.panoptic_inference."""
+    num_classes = mask_cls.shape[-1] - 1
+    scores, labels = F.softmax(mask_cls, dim=-1).max(-1)
+    mask_pred = mask_pred.sigmoid()
+    keep = labels.ne(num_classes) & (scores > object_mask_threshold)
+    cur_scores, cur_classes, cur_masks = scores[keep], labels[keep], mask_pred[keep]
+    prob = cur_scores.view(-1, 1, 1) * cur_masks
+    h, w = cur_masks.shape[-2:]
+    pan = torch.zeros((h, w), dtype=torch.int32)
+    segs = []
+    cur = 0
+    if cur_masks.shape[0] == 0:
+        return pan.numpy(), segs
+    ids = prob.argmax(0)
+    stuff_memory = {}
+    for k in range(cur_classes.shape[0]):
+        cls = cur_classes[k].item()
+        isthing = cls in things
+        mask_area = (ids == k).sum().item()
+        original_area = (cur_masks[k] >= 0.5).sum().item()
+        mask = (ids == k) & (cur_masks[k] >= 0.5)
+        if mask_area > 0 and original_area > 0 and mask.sum().item() > 0:
+            if mask_area / original_area < overlap:
+                continue
+            if not isthing:
+                if cls in stuff_memory:
+                    pan[mask] = stuff_memory[cls]
+                    continue
+                stuff_memory[cls] = cur + 1
+            cur += 1
+            pan[mask] = cur
+            segs.append({"id": cur, "isthing": isthing, "category_id": cls,
+                         "score": cur_scores[k].item()})
+    return pan.numpy(), segs
+
+
+def mask2former():
+    g = torch.Generator().manual_seed(7)
+    q, k = 16, 5
+    cls = torch.randn(q, k + 1, generator=g)
+    boost = torch.randint(0, k + 1, (q,), generator=g)
+    cls[torch.arange(q), boost] += 6
+    # one blob per query, partly overlapping; queries 14 and 15 repeat query 13's stuff
+    # class so that stuff segments merge
+    cy = torch.rand(q, 1, 1, generator=g) * 20
+    cx = torch.rand(q, 1, 1, generator=g) * 24
+    r2 = (torch.rand(q, 1, 1, generator=g) * 5 + 3) ** 2
+    yy, xx = torch.meshgrid(torch.arange(20).float(), torch.arange(24).float(), indexing="ij")
+    masks = 4 * (1 - ((yy - cy) ** 2 + (xx - cx) ** 2) / r2)
+    masks = masks + torch.randn(q, 20, 24, generator=g) * 0.5
+    cls[13:, :] = cls[13, :]
+    cls[13:, 3] += 8
+    up = F.interpolate(masks[None], size=(40, 48), mode="bilinear", align_corners=False)[0]
+    save("m2f_class", cls.numpy())
+    save("m2f_masks", masks.numpy())
+    for tag, ov in (("default", 0.8), ("overlap", 0.3)):
+        pan, segs = m2f_panoptic(cls, up, [0, 1, 2], overlap=ov)
+        save(f"m2f_{tag}_ids", pan.astype(np.int32))
+        save(f"m2f_{tag}_segments", segments_table(pan, segs, 0))
+
+
 if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
     torch.set_num_threads(1)
     semantic()
     yolo()
     paste()
+    panoptic_fpn()
+    panoptic_deeplab()
+    mask2former()
