@@ -5,11 +5,13 @@
 #define SEG_H
 
 #include "seg_common.h"
+#include "seg_mask.h"
 #include "seg_npy.h"
 #include "seg_options.h"
 #include "seg_tensor.h"
 #include "seg_semantic.h"
 #include "seg_instances.h"
 #include "seg_panoptic.h"
+#include "seg_image.h"
 
 #endif /* SEG_H */

@@ -1,31 +1,44 @@
-/* Loading the goldens written by tests/goldens/post_results.py. */
-#ifndef SEG_TEST_POST_GOLDEN_H
-#define SEG_TEST_POST_GOLDEN_H
+/* Reading the JSON goldens of tests/goldens/masks.py (tests/data/masks/) with jansson. */
+#ifndef SEG_TEST_GOLDEN_H
+#define SEG_TEST_GOLDEN_H
 
-#include <seg/seg.h>
-
+#include <jansson.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 
-/* tests/data/post_results/<name>.npy, or NULL (after printing why). */
-static seg_tensor *golden(const char *name)
+static json_t *golden_load(const char *name)
 {
     const char *root = getenv("SEG_TEST_DATA");
-    char path[1024];
-    snprintf(path, sizeof path, "%s/post_results/%s.npy", root ? root : "tests/data", name);
-    seg_tensor *t = NULL;
-    if (seg_npy_read_file(path, NULL, &t) != SEG_OK) {
-        fprintf(stderr, "cannot read %s: %s\n", path, seg_last_error());
-        return NULL;
-    }
-    return t;
+    char path[4096];
+    snprintf(path, sizeof path, "%s/masks/%s", root ? root : "tests/data", name);
+    json_error_t err;
+    json_t *j = json_load_file(path, 0, &err);
+    if (!j)
+        fprintf(stderr, "%s:%d: %s\n", path, err.line, err.text);
+    return j;
 }
 
-/* Bit `i` of an np.packbits array. */
-static int golden_bit(const seg_tensor *packed, size_t i)
+static int64_t golden_int(const json_t *obj, const char *key)
 {
-    const uint8_t *b = seg_tensor_const_data(packed);
-    return (b[i >> 3] >> (7 - (i & 7))) & 1;
+    return (int64_t)json_integer_value(json_object_get(obj, key));
 }
+
+/* A JSON array of integers as a malloc'd array of T (caller frees); *n gets the length. */
+#define GOLDEN_ARRAY(T, name)                                                       \
+    static T *golden_##name(const json_t *arr, size_t *n)                           \
+    {                                                                               \
+        size_t len = json_array_size(arr);                                          \
+        T *out = malloc((len ? len : 1) * sizeof *out);                             \
+        for (size_t i = 0; i < len; i++)                                            \
+            out[i] = (T)json_number_value(json_array_get(arr, i));                  \
+        if (n)                                                                      \
+            *n = len;                                                               \
+        return out;                                                                 \
+    }
+GOLDEN_ARRAY(uint8_t, u8)
+GOLDEN_ARRAY(uint32_t, u32)
+GOLDEN_ARRAY(int32_t, i32)
+GOLDEN_ARRAY(double, f64)
 
 #endif

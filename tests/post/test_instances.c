@@ -3,7 +3,7 @@
  * against torchvision.ops.nms, and Mask R-CNN pasting against torchvision's
  * paste_masks_in_image and detectron2's grid_sample paste (reference §3). */
 #include "check.h"
-#include "golden.h"
+#include "results_golden.h"
 
 #include "post/nms.h"
 

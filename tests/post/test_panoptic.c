@@ -3,7 +3,7 @@
  * combine_semantic_and_instance_outputs, Panoptic-DeepLab get_panoptic_segmentation
  * and Mask2Former panoptic_inference; plus hand-computed cases, writers, errors. */
 #include "check.h"
-#include "golden.h"
+#include "results_golden.h"
 
 #include <seg/seg.h>
 

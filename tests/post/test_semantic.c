@@ -1,7 +1,7 @@
 /* seg_semantic against F.interpolate + argmax / softmax goldens (reference §1) and
  * hand-computed cases. */
 #include "check.h"
-#include "golden.h"
+#include "results_golden.h"
 
 #include <seg/seg.h>
 
