@@ -22,6 +22,7 @@
 #define SEG_INSTANCES_H
 
 #include "seg_common.h"
+#include "seg_mask.h"
 #include "seg_tensor.h"
 
 #ifdef __cplusplus
@@ -206,6 +207,15 @@ SEG_API SEG_NODISCARD seg_status seg_instances_mask_crop(const seg_instances *in
  *  seg_tensor_destroy(). */
 SEG_API SEG_NODISCARD seg_status seg_instances_mask(const seg_instances *instances, size_t i,
                                                     seg_tensor **out);
+
+/**
+ * Mask of instance `i` as a COCO RLE over the full mask space (pycocotools layout:
+ * column-major runs starting with zeros), built from the cropped bitmap without a
+ * full-size copy. A new seg_rle for seg_rle_destroy(); seg_rle_string() gives the
+ * compressed "counts" string of COCO results files.
+ */
+SEG_API SEG_NODISCARD seg_status seg_instances_mask_rle(const seg_instances *instances,
+                                                        size_t i, seg_rle **out);
 
 #ifdef __cplusplus
 }

@@ -168,3 +168,50 @@ seg_status seg_instances_mask(const seg_instances *in, size_t i, seg_tensor **ou
     *out = t;
     return SEG_OK;
 }
+
+/* Column-major runs, always starting with a run of zeros. */
+typedef struct rle_runs {
+    uint32_t *counts;
+    size_t n;
+    int cur;
+    uint64_t run;
+} rle_runs;
+
+static void emit(rle_runs *r, int value, uint64_t len)
+{
+    if (value != r->cur) {
+        r->counts[r->n++] = (uint32_t)r->run;
+        r->cur = value;
+        r->run = 0;
+    }
+    r->run += len;
+}
+
+seg_status seg_instances_mask_rle(const seg_instances *in, size_t i, seg_rle **out)
+{
+    seg_status st = check_index(in, i, true);
+    if (st)
+        return st;
+    SEGI_REQUIRE(out);
+    const segi_instance *it = &in->items[i];
+    const int64_t *r = it->rect;
+    uint64_t h = (uint64_t)in->mask_h;
+    if (h * (uint64_t)in->mask_w > UINT32_MAX)
+        return segi_error(SEG_ERR_LIMIT, "instances: a %lld x %lld mask exceeds COCO RLE's "
+                          "32-bit counts", (long long)in->mask_w, (long long)in->mask_h);
+    rle_runs runs = {.counts = malloc((2 * (size_t)(r[2] * r[3]) + 2) * sizeof(uint32_t))};
+    if (!runs.counts)
+        return segi_error(SEG_ERR_OUT_OF_MEMORY, "instances: out of memory for an RLE");
+    emit(&runs, 0, (uint64_t)r[0] * h);
+    for (int64_t x = 0; x < r[2]; x++) {
+        emit(&runs, 0, (uint64_t)r[1]);
+        for (int64_t y = 0; y < r[3]; y++)
+            emit(&runs, it->bits[y * r[2] + x], 1);
+        emit(&runs, 0, h - (uint64_t)(r[1] + r[3]));
+    }
+    emit(&runs, 0, (uint64_t)(in->mask_w - r[0] - r[2]) * h);
+    runs.counts[runs.n++] = (uint32_t)runs.run;
+    st = seg_rle_from_counts(in->mask_h, in->mask_w, runs.counts, runs.n, out);
+    free(runs.counts);
+    return st;
+}

@@ -1,7 +1,10 @@
-/* seg_panoptic writers: COCO panoptic JSON segments_info. */
+/* seg_panoptic writers: COCO panoptic PNG and JSON segments_info. */
 #include "core/error.h"
 #include "core/file.h"
+#include "core/tensor.h"
 #include "post/panoptic.h"
+
+#include "seg/seg_image.h"
 
 #include <jansson.h>
 #include <stdlib.h>
@@ -70,5 +73,32 @@ seg_status seg_panoptic_write_json(const seg_panoptic *p, int64_t image_id,
         }
     }
     free(text);
+    return st;
+}
+
+seg_status seg_panoptic_write_png(const seg_panoptic *p, const char *path)
+{
+    SEGI_REQUIRE(p);
+    SEGI_REQUIRE(path);
+    seg_tensor *rgb;
+    seg_status st = segi_tensor_alloc3(SEG_DTYPE_U8, p->h, p->w, 3, &rgb);
+    if (st)
+        return st;
+    uint8_t *d = rgb->data;
+    size_t n = (size_t)(p->h * p->w);
+    for (size_t i = 0; i < n; i++) {
+        int32_t id = p->map[i] < 0 ? 0 : p->map[i];
+        if (id >= (1 << 24)) {
+            seg_tensor_destroy(rgb);
+            return segi_error(SEG_ERR_LIMIT,
+                              "panoptic: id %d at pixel %zu does not fit 24-bit RGB", (int)id,
+                              i);
+        }
+        d[3 * i] = (uint8_t)(id & 255);
+        d[3 * i + 1] = (uint8_t)((id >> 8) & 255);
+        d[3 * i + 2] = (uint8_t)((id >> 16) & 255);
+    }
+    st = seg_image_write_png(rgb, path);
+    seg_tensor_destroy(rgb);
     return st;
 }

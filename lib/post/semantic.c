@@ -1,6 +1,8 @@
 /* seg_semantic: fused bilinear upsample + argmax over class logits. */
 #include "seg/seg_semantic.h"
 
+#include "seg/seg_image.h"
+
 #include "core/error.h"
 #include "core/tensor.h"
 #include "post/interp.h"
@@ -458,4 +460,19 @@ seg_status seg_semantic_overlay(const seg_semantic *sem, const seg_tensor *image
     seg_status st = segi_overlay(image, colours, NULL, h, w, alpha, out);
     free(colours);
     return st;
+}
+
+seg_status seg_semantic_write_png(const seg_semantic *sem, const char *path)
+{
+    SEGI_REQUIRE(sem);
+    SEGI_REQUIRE(path);
+    if (sem->labels->dtype != SEG_DTYPE_U8)
+        return segi_error(SEG_ERR_UNSUPPORTED,
+                          "semantic: an indexed PNG holds at most 256 labels, this map has "
+                          "%zu (i32 labels)", sem->n_labels);
+    uint8_t palette[256 * 3];
+    size_t n = sem->n_labels;
+    for (size_t c = 0; c < n; c++)
+        seg_semantic_color(sem, c, palette + 3 * c);
+    return seg_image_write_png_indexed(sem->labels, palette, n, path);
 }

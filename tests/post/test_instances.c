@@ -15,6 +15,25 @@
 
 static const int64_t IN_W = 96, IN_H = 96, ORIG_W = 75, ORIG_H = 45;
 
+/* Each mask's RLE (built from the crop) equals seg_rle_encode of the full bitmap. */
+static void check_rle(const seg_instances *in)
+{
+    for (size_t i = 0; i < seg_instances_count(in); i++) {
+        seg_tensor *m = NULL;
+        seg_rle *a = NULL, *b = NULL;
+        CHECK_OK(seg_instances_mask(in, i, &m));
+        CHECK_OK(seg_instances_mask_rle(in, i, &a));
+        CHECK_OK(seg_rle_encode_tensor(m, &b));
+        size_t na = 0, nb = 0;
+        const uint32_t *ca = seg_rle_counts(a, &na), *cb = seg_rle_counts(b, &nb);
+        CHECK_EQ_INT(na, nb);
+        CHECK(na == nb && memcmp(ca, cb, na * sizeof *ca) == 0);
+        seg_rle_destroy(a);
+        seg_rle_destroy(b);
+        seg_tensor_destroy(m);
+    }
+}
+
 /* Compare a decode with the golden boxes / scores / classes / packed masks of `tag`. */
 static void check_against(const seg_instances *in, const char *tag, bool with_meta)
 {
@@ -56,6 +75,7 @@ static void check_against(const seg_instances *in, const char *tag, bool with_me
         seg_tensor_destroy(m);
     }
     CHECK_EQ_INT(bad_pixels, 0);
+    check_rle(in);
     seg_tensor_destroy(boxes);
     seg_tensor_destroy(masks);
     seg_tensor_destroy(scores);

@@ -286,6 +286,22 @@ TEST(writers_json_png_overlay)
     unlink(path);
     CHECK_FAIL(seg_panoptic_write_json(pan, 1, NULL, "/nonexistent-dir/x.json"), SEG_ERR_IO,
                "/nonexistent-dir");
+    /* COCO panoptic PNG: id = R + 256 G + 256^2 B */
+    char png[] = "/tmp/seg-panoptic-png-XXXXXX";
+    fd = mkstemp(png);
+    CHECK(fd >= 0);
+    close(fd);
+    CHECK_OK(seg_panoptic_write_png(pan, png));
+    seg_tensor *dec = NULL;
+    CHECK_OK(seg_image_decode_file(png, NULL, &dec));
+    unlink(png);
+    const uint8_t *px = seg_tensor_const_data(dec);
+    const int32_t *map = seg_tensor_const_data(seg_panoptic_id_map(pan));
+    size_t wrong = 0;
+    for (size_t i = 0; i < 20 * 24; i++)
+        wrong += px[3 * i] + 256 * px[3 * i + 1] + 65536 * px[3 * i + 2] != map[i];
+    CHECK_EQ_INT(wrong, 0);
+    seg_tensor_destroy(dec);
     /* overlay: void pixels keep the image, segment i gets VOC colour i + 1 */
     int64_t idims[3] = {20, 24, 3};
     seg_tensor *img, *ov = NULL;

@@ -7,6 +7,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static seg_semantic *decode(const seg_tensor *logits, const seg_semantic_params *p)
 {
@@ -245,6 +246,39 @@ TEST(palette_names_overlay)
     seg_tensor_destroy(x);
 }
 
+/* The indexed PNG decodes (palette expanded) to each label's palette colour. */
+TEST(write_indexed_png)
+{
+    seg_tensor *x = golden("sem_logits");
+    seg_semantic_params p;
+    seg_semantic_params_init(&p);
+    p.out_height = 37;
+    p.out_width = 29;
+    seg_semantic *s = decode(x, &p);
+    char path[] = "/tmp/seg-semantic-XXXXXX";
+    int fd = mkstemp(path);
+    CHECK(fd >= 0);
+    close(fd);
+    CHECK_OK(seg_semantic_write_png(s, path));
+    seg_tensor *img = NULL;
+    CHECK_OK(seg_image_decode_file(path, NULL, &img));
+    unlink(path);
+    CHECK_EQ_INT(seg_tensor_dim(img, 2), 3);
+    const uint8_t *rgb = seg_tensor_const_data(img);
+    const uint8_t *lab = seg_tensor_const_data(seg_semantic_labels(s));
+    size_t bad = 0;
+    for (size_t i = 0; i < 37 * 29; i++) {
+        uint8_t c[3];
+        seg_semantic_color(s, lab[i], c);
+        bad += memcmp(c, rgb + 3 * i, 3) != 0;
+    }
+    CHECK_EQ_INT(bad, 0);
+    seg_tensor_destroy(img);
+    CHECK_FAIL(seg_semantic_write_png(s, "/nonexistent-dir/x.png"), SEG_ERR_IO, "");
+    seg_semantic_destroy(s);
+    seg_tensor_destroy(x);
+}
+
 TEST(bad_inputs)
 {
     seg_semantic *s = (seg_semantic *)0x1;
@@ -303,6 +337,6 @@ int main(void)
                      CASE(crop_then_resize_matches_detectron2_postprocess),
                      CASE(twenty_one_classes_4x_and_i32_labels),
                      CASE(single_channel_sigmoid_threshold), CASE(ties_go_to_lowest_class),
-                     CASE(hand_computed_half_pixel_ramp), CASE(palette_names_overlay),
+                     CASE(hand_computed_half_pixel_ramp), CASE(palette_names_overlay), CASE(write_indexed_png),
                      CASE(bad_inputs));
 }
