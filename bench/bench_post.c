@@ -134,10 +134,11 @@ static void make_yolo(yolo_ctx *c, unsigned *seed)
         o[n + j] = 20 + frand(seed) * 600;     /* cy */
         o[2 * n + j] = 10 + frand(seed) * 120; /* w */
         o[3 * n + j] = 10 + frand(seed) * 120; /* h */
-        for (int64_t k = 0; k < nc; k++) {
-            float u = frand(seed);
-            o[(4 + k) * n + j] = u * u * u * u * u * u * u * u * 0.9f; /* few above 0.25 */
-        }
+        /* like a trained model: every score low, 2% of anchors with one confident class */
+        for (int64_t k = 0; k < nc; k++)
+            o[(4 + k) * n + j] = frand(seed) * 0.2f;
+        if (frand(seed) < 0.02f)
+            o[(4 + (int64_t)(frand(seed) * (float)nc)) * n + j] = 0.3f + 0.7f * frand(seed);
         for (int64_t k = 0; k < nm; k++)
             o[(4 + nc + k) * n + j] = nrand(seed);
     }

@@ -1,5 +1,7 @@
 #include "post/interp.h"
 
+#include "post/simd.h"
+
 #include <math.h>
 
 void segi_taps(segi_tap *taps, int64_t n_out, int64_t n_in, int64_t offset,
@@ -32,12 +34,10 @@ void segi_taps(segi_tap *taps, int64_t n_out, int64_t n_in, int64_t offset,
     }
 }
 
-void segi_resize_plane(const float *src, int64_t sh, int64_t sw, float *dst, int64_t dh,
-                       int64_t dw, const segi_tap *ty, const segi_tap *tx, int64_t y0,
-                       int64_t y1, int64_t x0, int64_t x1, float *scratch)
+void segi_resize_plane(const float *src, int64_t sw, float *dst, int64_t dst_stride,
+                       const segi_tap *ty, const segi_tap *tx, int64_t y0, int64_t y1,
+                       int64_t x0, int64_t x1, float *scratch)
 {
-    (void)sh;
-    (void)dh;
     int64_t n = x1 - x0;
     float *r0 = scratch, *r1 = scratch + n;
     int32_t have0 = -1, have1 = -1;
@@ -60,8 +60,6 @@ void segi_resize_plane(const float *src, int64_t sh, int64_t sw, float *dst, int
             segi_lerp_row(r1, src + (int64_t)t.i1 * sw, tx + x0, n);
             have1 = t.i1;
         }
-        float *out = dst + y * dw + x0;
-        for (int64_t x = 0; x < n; x++)
-            out[x] = r0[x] * t.w0 + r1[x] * t.w1;
+        segi_blend(dst + (y - y0) * dst_stride, r0, r1, t.w0, t.w1, n);
     }
 }

@@ -27,12 +27,13 @@ static inline void segi_lerp_row(float *out, const float *in, const segi_tap *ta
 }
 
 /**
- * Bilinear resize of one plane `src` (`sh` x `sw`, row stride `sw`) to `dh` x `dw`
- * (F.interpolate bilinear), evaluating only output rows [y0, y1) and columns [x0, x1);
- * `dst` has row stride `dw`. `scratch` holds 2 * (x1 - x0) floats.
+ * Bilinear resize of one plane `src` (row stride `sw`) with taps `ty` / `tx`
+ * (F.interpolate bilinear), evaluating only output rows [y0, y1) and columns [x0, x1)
+ * into the window `dst` (its top-left is output (y0, x0); row stride `dst_stride`).
+ * Only the source rows the taps name are read. `scratch` holds 2 * (x1 - x0) floats.
  */
-void segi_resize_plane(const float *src, int64_t sh, int64_t sw, float *dst, int64_t dh,
-                       int64_t dw, const segi_tap *ty, const segi_tap *tx, int64_t y0,
-                       int64_t y1, int64_t x0, int64_t x1, float *scratch);
+void segi_resize_plane(const float *src, int64_t sw, float *dst, int64_t dst_stride,
+                       const segi_tap *ty, const segi_tap *tx, int64_t y0, int64_t y1,
+                       int64_t x0, int64_t x1, float *scratch);
 
 #endif

@@ -129,8 +129,7 @@ static seg_status sigmoid_planes(const float *masks, const m2f_geom *g, const m2
         float *dst = sig + k * plane;
         const float *src = masks + (size_t)kept[k].q * mplane;
         if (resize)
-            segi_resize_plane(src, g->mh, g->mw, dst, g->h, g->w, ty, tx, 0, g->h, 0, g->w,
-                              scratch);
+            segi_resize_plane(src, g->mw, dst, g->w, ty, tx, 0, g->h, 0, g->w, scratch);
         else
             memcpy(dst, src, plane * sizeof *dst);
         for (size_t i = 0; i < plane; i++)

@@ -27,7 +27,7 @@ typedef struct paste_geom {
 /* Scratch for one instance, sized for the largest window. */
 typedef struct paste_buf {
     float *padded;   /* (mh + 2) x (mw + 2) */
-    float *vals;     /* resized values of the whole expanded box */
+    float *vals;     /* resized values of the pasted window */
     segi_tap *ty, *tx;
     size_t cap_vals, cap_taps_y, cap_taps_x;
 } paste_buf;
@@ -65,7 +65,7 @@ static seg_status paste_torchvision(paste_buf *b, const paste_geom *g, const flo
     size_t ww = (size_t)(bxe - ax), wh = (size_t)(bye - ay);
     if (!grow((void **)&b->ty, &b->cap_taps_y, (size_t)h, sizeof *b->ty) ||
         !grow((void **)&b->tx, &b->cap_taps_x, (size_t)w, sizeof *b->tx) ||
-        !grow((void **)&b->vals, &b->cap_vals, (size_t)(h * w), sizeof(float)))
+        !grow((void **)&b->vals, &b->cap_vals, ww * wh, sizeof(float)))
         return segi_error(SEG_ERR_OUT_OF_MEMORY, "paste: out of memory for a %lld x %lld box",
                           (long long)w, (long long)h);
     float *scratch = malloc(2 * (size_t)w * sizeof(float));
@@ -77,12 +77,10 @@ static seg_status paste_torchvision(paste_buf *b, const paste_geom *g, const flo
     }
     segi_taps(b->ty, h, ph, 0, false);
     segi_taps(b->tx, w, pw, 0, false);
-    segi_resize_plane(b->padded, ph, pw, b->vals, h, w, b->ty, b->tx, ay - y0, bye - y0,
+    segi_resize_plane(b->padded, pw, b->vals, (int64_t)ww, b->ty, b->tx, ay - y0, bye - y0,
                       ax - x0, bxe - x0, scratch);
-    for (size_t y = 0; y < wh; y++)
-        for (size_t x = 0; x < ww; x++)
-            bits[y * ww + x] = b->vals[(ay - y0 + (int64_t)y) * w + (ax - x0) + (int64_t)x] >
-                               threshold;
+    for (size_t i = 0; i < ww * wh; i++)
+        bits[i] = b->vals[i] > threshold;
     seg_status st = segi_instance_set_mask(it, bits, ax, ay, (int64_t)ww, (int64_t)wh);
     free(scratch);
     free(bits);

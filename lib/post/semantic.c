@@ -8,6 +8,7 @@
 #include "post/interp.h"
 #include "post/overlay.h"
 #include "post/params.h"
+#include "post/simd.h"
 
 #include <math.h>
 #include <stdbool.h>
@@ -122,6 +123,7 @@ typedef struct sem_run {
     float *best;        /* running max per output column */
     int32_t *arg;       /* running argmax per output column */
     float *vals;        /* C x ow resized logits of the current row, when kept */
+    float *tmp;         /* one resized class row otherwise */
     float *sum;         /* softmax denominators per column */
 } sem_run;
 
@@ -150,26 +152,15 @@ static void argmax_row(sem_run *s, int64_t y, float *vals)
     const float *a = source_row(s, t.i0, t.i1);
     const float *b = source_row(s, t.i1, t.i0);
     int64_t ow = g->ow;
-    for (int64_t x = 0; x < ow; x++) {
-        s->best[x] = a[x] * t.w0 + b[x] * t.w1;
-        s->arg[x] = 0;
-    }
+    segi_blend(s->best, a, b, t.w0, t.w1, ow);
+    memset(s->arg, 0, (size_t)ow * sizeof *s->arg);
     if (vals)
         memcpy(vals, s->best, (size_t)ow * sizeof *vals);
     for (int64_t c = 1; c < g->c; c++) {
-        const float *ac = a + c * ow, *bc = b + c * ow;
-        float *best = s->best;
-        int32_t *arg = s->arg;
-        int32_t cc = (int32_t)c;
-        for (int64_t x = 0; x < ow; x++) {
-            float v = ac[x] * t.w0 + bc[x] * t.w1;
-            bool gt = v > best[x]; /* strict: ties stay with the lower class */
-            best[x] = gt ? v : best[x];
-            arg[x] = gt ? cc : arg[x];
-        }
-        if (vals)
-            for (int64_t x = 0; x < ow; x++)
-                vals[c * ow + x] = ac[x] * t.w0 + bc[x] * t.w1;
+        float *v = vals ? vals + c * ow : s->tmp;
+        segi_blend(v, a + c * ow, b + c * ow, t.w0, t.w1, ow);
+        /* strict >: ties stay with the lower class; NaN was rejected up front */
+        (void)segi_argmax_update(s->best, s->arg, v, (int32_t)c, ow);
     }
 }
 
@@ -292,8 +283,10 @@ static seg_status run_decoder(seg_semantic *sem, const float *logits, const sem_
     s.arg = malloc(ow * sizeof(int32_t));
     s.vals = keep_vals ? malloc(c * ow * sizeof(float)) : NULL;
     s.sum = malloc(ow * sizeof(float));
+    s.tmp = malloc(ow * sizeof(float));
     seg_status st = SEG_OK;
-    if (!s.ty || !s.tx || !s.hbuf[0] || !s.best || !s.arg || !s.sum || (keep_vals && !s.vals)) {
+    if (!s.ty || !s.tx || !s.hbuf[0] || !s.best || !s.arg || !s.sum || !s.tmp ||
+        (keep_vals && !s.vals)) {
         st = segi_error(SEG_ERR_OUT_OF_MEMORY, "semantic: out of memory for %zu x %zu rows",
                         c, ow);
     } else {
@@ -310,6 +303,7 @@ static seg_status run_decoder(seg_semantic *sem, const float *logits, const sem_
     free(s.arg);
     free(s.vals);
     free(s.sum);
+    free(s.tmp);
     return st;
 }
 

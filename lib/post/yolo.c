@@ -320,34 +320,62 @@ typedef struct yolo_masks {
     const seg_yolo_params *p;
     segi_tap *ty, *tx;
     int64_t oh, ow;        /* mask space */
-    float *plane;          /* mh x mw, zero outside the current crop */
-    float *out;            /* oh x ow resized values (only windows are touched) */
-    uint8_t *bits;         /* window bits */
-    float *scratch;
-    float *coef;           /* chunk x nm */
-    float *logits;         /* chunk x mh*mw */
+    float *plane;          /* mh x mw logits of the current detection (rows as needed);
+                              letterbox mode keeps it zero outside the current crop */
+    float *coef;           /* nm coefficients of the current detection */
+    float *win;            /* resized values of the current window */
+    uint8_t *bits;
+    size_t cap_win;
+    float *scratch;        /* 2 * ow */
 } yolo_masks;
-
-enum { YOLO_CHUNK = 32 };
 
 static float mask_cut(const seg_yolo_params *p)
 {
     return p->mask_threshold == SEG_YOLO_MASK_SIGMOID ? 0.5f : 0.0f;
 }
 
-static seg_status store_window(yolo_masks *w, segi_instance *it, int64_t y0, int64_t y1,
-                               int64_t x0, int64_t x1)
+/* Rows [r0, r1) of coefficients @ prototypes (sigmoid if legacy) into the plane: only the
+ * rows a detection's window reads, so the matrix product is a fraction of the full one. */
+static void logit_rows(yolo_masks *w, const yolo_det *d, int64_t r0, int64_t r1)
 {
+    const yolo_geom *g = w->g;
+    for (int64_t k = 0; k < g->nm; k++)
+        w->coef[k] = g->stride ? g->out0[d->anchor * g->stride + 6 + k]
+                               : g->out0[(4 + g->nc + k) * g->n + d->anchor];
+    int n = (int)((r1 - r0) * g->mw), ld = (int)(g->mh * g->mw);
+    float *dst = w->plane + r0 * g->mw;
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, 1, n, (int)g->nm, 1.0f, w->coef,
+                (int)g->nm, g->protos + r0 * g->mw, ld, 0.0f, dst, n);
+    if (w->p->mask_threshold == SEG_YOLO_MASK_SIGMOID)
+        for (int i = 0; i < n; i++)
+            dst[i] = 1.0f / (1.0f + expf(-dst[i]));
+}
+
+/* Resize the window [y0, y1) x [x0, x1) of the plane, threshold, store in `it`. */
+static seg_status resize_window(yolo_masks *w, segi_instance *it, int64_t y0, int64_t y1,
+                                int64_t x0, int64_t x1)
+{
+    size_t ww = (size_t)(x1 - x0), n = ww * (size_t)(y1 - y0);
+    if (n > w->cap_win) {
+        float *v = realloc(w->win, n * sizeof *v);
+        if (v)
+            w->win = v;
+        uint8_t *b = v ? realloc(w->bits, n) : NULL;
+        if (!b)
+            return segi_error(SEG_ERR_OUT_OF_MEMORY, "yolo: out of memory for a mask window");
+        w->bits = b;
+        w->cap_win = n;
+    }
+    segi_resize_plane(w->plane, w->g->mw, w->win, (int64_t)ww, w->ty, w->tx, y0, y1, x0, x1,
+                      w->scratch);
     float cut = mask_cut(w->p);
-    int64_t ww = x1 - x0;
-    for (int64_t y = y0; y < y1; y++)
-        for (int64_t x = x0; x < x1; x++)
-            w->bits[(y - y0) * ww + (x - x0)] = w->out[y * w->ow + x] > cut;
-    return segi_instance_set_mask(it, w->bits, x0, y0, ww, y1 - y0);
+    for (size_t i = 0; i < n; i++)
+        w->bits[i] = w->win[i] > cut;
+    return segi_instance_set_mask(it, w->bits, x0, y0, (int64_t)ww, y1 - y0);
 }
 
 /* Letterbox mode: crop in prototype space by box * proto/input, upsample to the input. */
-static seg_status mask_letterbox(yolo_masks *w, const float *logits, segi_instance *it)
+static seg_status mask_letterbox(yolo_masks *w, const yolo_det *d, segi_instance *it)
 {
     const yolo_geom *g = w->g;
     float rw = (float)((double)g->mw / (double)g->iw);
@@ -357,48 +385,31 @@ static seg_status mask_letterbox(yolo_masks *w, const float *logits, segi_instan
     crop_range(it->box[1] * rh, it->box[3] * rh, g->mh, &cy0, &cy1);
     if (cx0 >= cx1 || cy0 >= cy1)
         return segi_instance_set_mask(it, NULL, 0, 0, 0, 0);
-    for (int64_t y = cy0; y < cy1; y++)
-        memcpy(w->plane + y * g->mw + cx0, logits + y * g->mw + cx0,
-               (size_t)(cx1 - cx0) * sizeof(float));
+    logit_rows(w, d, cy0, cy1);
+    for (int64_t y = cy0; y < cy1; y++) {
+        float *row = w->plane + y * g->mw;
+        memset(row, 0, (size_t)cx0 * sizeof *row);
+        memset(row + cx1, 0, (size_t)(g->mw - cx1) * sizeof *row);
+    }
     int64_t x0, x1, y0, y1;
     tap_window(w->tx, w->ow, cx0, cx1, &x0, &x1);
     tap_window(w->ty, w->oh, cy0, cy1, &y0, &y1);
-    segi_resize_plane(w->plane, g->mh, g->mw, w->out, w->oh, w->ow, w->ty, w->tx, y0, y1, x0,
-                      x1, w->scratch);
-    for (int64_t y = cy0; y < cy1; y++)
-        memset(w->plane + y * g->mw + cx0, 0, (size_t)(cx1 - cx0) * sizeof(float));
-    return store_window(w, it, y0, y1, x0, x1);
+    seg_status st = resize_window(w, it, y0, y1, x0, x1);
+    memset(w->plane + cy0 * g->mw, 0, (size_t)((cy1 - cy0) * g->mw) * sizeof(float));
+    return st;
 }
 
 /* Native mode: resize the unpadded prototype region to the original image and crop by
  * the mapped box (taps already carry the padding offsets). */
-static seg_status mask_native(yolo_masks *w, const float *logits, segi_instance *it)
+static seg_status mask_native(yolo_masks *w, const yolo_det *d, segi_instance *it)
 {
     int64_t x0, x1, y0, y1;
     crop_range(it->box[0], it->box[2], w->ow, &x0, &x1);
     crop_range(it->box[1], it->box[3], w->oh, &y0, &y1);
     if (x0 >= x1 || y0 >= y1)
         return segi_instance_set_mask(it, NULL, 0, 0, 0, 0);
-    segi_resize_plane(logits, w->g->mh, w->g->mw, w->out, w->oh, w->ow, w->ty, w->tx, y0, y1,
-                      x0, x1, w->scratch);
-    return store_window(w, it, y0, y1, x0, x1);
-}
-
-/* coefficients @ prototypes for up to YOLO_CHUNK detections, sigmoid if legacy. */
-static void chunk_logits(yolo_masks *w, const yolo_det *dets, size_t n)
-{
-    const yolo_geom *g = w->g;
-    for (size_t i = 0; i < n; i++)
-        for (int64_t k = 0; k < g->nm; k++)
-            w->coef[i * (size_t)g->nm + (size_t)k] =
-                g->stride ? g->out0[dets[i].anchor * g->stride + 6 + k]
-                          : g->out0[(4 + g->nc + k) * g->n + dets[i].anchor];
-    int plane = (int)(g->mh * g->mw);
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)n, plane, (int)g->nm, 1.0f,
-                w->coef, (int)g->nm, g->protos, plane, 0.0f, w->logits, plane);
-    if (w->p->mask_threshold == SEG_YOLO_MASK_SIGMOID)
-        for (size_t i = 0; i < n * (size_t)plane; i++)
-            w->logits[i] = 1.0f / (1.0f + expf(-w->logits[i]));
+    logit_rows(w, d, w->ty[y0].i0, w->ty[y1 - 1].i1 + 1);
+    return resize_window(w, it, y0, y1, x0, x1);
 }
 
 static void free_masks(yolo_masks *w)
@@ -406,31 +417,24 @@ static void free_masks(yolo_masks *w)
     free(w->ty);
     free(w->tx);
     free(w->plane);
-    free(w->out);
+    free(w->coef);
+    free(w->win);
     free(w->bits);
     free(w->scratch);
-    free(w->coef);
-    free(w->logits);
 }
 
 static seg_status alloc_masks(yolo_masks *w, const yolo_map *m)
 {
     const yolo_geom *g = w->g;
-    bool native = w->p->masks == SEG_YOLO_MASKS_NATIVE;
-    size_t plane = (size_t)(g->mh * g->mw), out = (size_t)(w->oh * w->ow);
     w->ty = malloc((size_t)w->oh * sizeof *w->ty);
     w->tx = malloc((size_t)w->ow * sizeof *w->tx);
-    w->plane = calloc(plane, sizeof(float));
-    w->out = malloc(out * sizeof(float));
-    w->bits = malloc(out);
+    w->plane = calloc((size_t)(g->mh * g->mw), sizeof(float));
+    w->coef = malloc((size_t)g->nm * sizeof(float));
     w->scratch = malloc(2 * (size_t)w->ow * sizeof(float));
-    w->coef = malloc(YOLO_CHUNK * (size_t)g->nm * sizeof(float));
-    w->logits = malloc(YOLO_CHUNK * plane * sizeof(float));
-    if (!w->ty || !w->tx || !w->plane || !w->out || !w->bits || !w->scratch || !w->coef ||
-        !w->logits)
+    if (!w->ty || !w->tx || !w->plane || !w->coef || !w->scratch)
         return segi_error(SEG_ERR_OUT_OF_MEMORY, "yolo: out of memory for %lld x %lld masks",
                           (long long)w->oh, (long long)w->ow);
-    if (native) {
+    if (w->p->masks == SEG_YOLO_MASKS_NATIVE) {
         segi_taps(w->ty, w->oh, m->bottom - m->top, m->top, false);
         segi_taps(w->tx, w->ow, m->right - m->left, m->left, false);
     } else {
@@ -451,17 +455,9 @@ static seg_status assemble_masks(seg_instances *res, const yolo_det *dets, const
                           "columns %lld..%lld", (long long)m->top, (long long)m->bottom,
                           (long long)m->left, (long long)m->right);
     seg_status st = alloc_masks(&w, m);
-    size_t plane = (size_t)(g->mh * g->mw);
-    for (size_t c0 = 0; !st && c0 < res->n; c0 += YOLO_CHUNK) {
-        size_t n = res->n - c0 < YOLO_CHUNK ? res->n - c0 : YOLO_CHUNK;
-        chunk_logits(&w, dets + c0, n);
-        for (size_t i = 0; !st && i < n; i++) {
-            segi_instance *it = &res->items[c0 + i];
-            st = p->masks == SEG_YOLO_MASKS_NATIVE
-                     ? mask_native(&w, w.logits + i * plane, it)
-                     : mask_letterbox(&w, w.logits + i * plane, it);
-        }
-    }
+    for (size_t i = 0; !st && i < res->n; i++)
+        st = p->masks == SEG_YOLO_MASKS_NATIVE ? mask_native(&w, &dets[i], &res->items[i])
+                                               : mask_letterbox(&w, &dets[i], &res->items[i]);
     free_masks(&w);
     return st;
 }
