@@ -87,24 +87,39 @@ static seg_status paste_torchvision(paste_buf *b, const paste_geom *g, const flo
     return st;
 }
 
-/* grid_sample(align_corners=False, zeros padding) of one plane at (x, y), with the
- * arithmetic of PyTorch's CPU kernel. */
-static float grid_sample(const float *m, int64_t mh, int64_t mw, float gx, float gy)
+/* One axis of grid_sample(align_corners=False, zeros padding) at a normalised
+ * coordinate, with the arithmetic of PyTorch's CPU kernel: the low sample index, the
+ * weight of the high one, and whether each of the two is inside the plane. */
+typedef struct gs_axis {
+    int64_t i;
+    float w;
+    bool in0, in1;
+} gs_axis;
+
+static gs_axis gs_axis_at(float g, int64_t size)
 {
-    float x = (gx + 1.0f) * ((float)mw / 2) - 0.5f;
-    float y = (gy + 1.0f) * ((float)mh / 2) - 0.5f;
-    if (!(x > -2.0f && x < (float)mw + 1.0f && y > -2.0f && y < (float)mh + 1.0f))
-        return 0.0f; /* every corner is outside (also catches inf and NaN) */
-    float xw = floorf(x), yn = floorf(y);
-    float w = x - xw, e = 1.0f - w, n = y - yn, s = 1.0f - n;
-    int64_t ix = (int64_t)xw, iy = (int64_t)yn;
-    bool in_w = ix > -1 && ix < mw, in_e = ix + 1 > -1 && ix + 1 < mw;
-    bool in_n = iy > -1 && iy < mh, in_s = iy + 1 > -1 && iy + 1 < mh;
-    float nw = in_n && in_w ? m[iy * mw + ix] : 0.0f;
-    float ne = in_n && in_e ? m[iy * mw + ix + 1] : 0.0f;
-    float sw = in_s && in_w ? m[(iy + 1) * mw + ix] : 0.0f;
-    float se = in_s && in_e ? m[(iy + 1) * mw + ix + 1] : 0.0f;
-    return nw * (s * e) + ne * (s * w) + sw * (n * e) + se * (n * w);
+    float v = (g + 1.0f) * ((float)size / 2) - 0.5f;
+    gs_axis a = {0, 0.0f, false, false};
+    if (!(v > -2.0f && v < (float)size + 1.0f))
+        return a; /* both samples outside (also catches inf and NaN) */
+    float f = floorf(v);
+    a.i = (int64_t)f;
+    a.w = v - f;
+    a.in0 = a.i > -1 && a.i < size;
+    a.in1 = a.i + 1 > -1 && a.i + 1 < size;
+    return a;
+}
+
+/* Bilinear sample of plane `m` from the separable axes (x: ax, y: ay). */
+static float gs_sample(const float *m, int64_t mw, gs_axis ax, gs_axis ay)
+{
+    float e = 1.0f - ax.w, s = 1.0f - ay.w;
+    int64_t k = ay.i * mw + ax.i; /* only dereferenced where both indices are inside */
+    float nw = ay.in0 && ax.in0 ? m[k] : 0.0f;
+    float ne = ay.in0 && ax.in1 ? m[k + 1] : 0.0f;
+    float sw = ay.in1 && ax.in0 ? m[k + mw] : 0.0f;
+    float se = ay.in1 && ax.in1 ? m[k + mw + 1] : 0.0f;
+    return nw * (s * e) + ne * (s * ax.w) + sw * (ay.w * e) + se * (ay.w * ax.w);
 }
 
 /* detectron2: sample at pixel centres inside the box grown to whole pixels plus one. */
@@ -124,22 +139,29 @@ static seg_status paste_detectron2(const paste_geom *g, const float *mask, segi_
         return segi_instance_set_mask(it, NULL, 0, 0, 0, 0);
     int64_t ww = x1 - x0, wh = y1 - y0;
     uint8_t *bits = malloc((size_t)(ww * wh));
-    float *gxs = malloc((size_t)ww * sizeof(float));
-    if (!bits || !gxs) {
+    gs_axis *xs = malloc((size_t)ww * sizeof *xs);
+    if (!bits || !xs) {
         free(bits);
-        free(gxs);
+        free(xs);
         return segi_error(SEG_ERR_OUT_OF_MEMORY, "paste: out of memory");
     }
     for (int64_t x = 0; x < ww; x++)
-        gxs[x] = ((float)(x0 + x) + 0.5f - bx[0]) / (bx[2] - bx[0]) * 2.0f - 1.0f;
+        xs[x] = gs_axis_at(((float)(x0 + x) + 0.5f - bx[0]) / (bx[2] - bx[0]) * 2.0f - 1.0f,
+                           g->mw);
     for (int64_t y = 0; y < wh; y++) {
-        float gy = ((float)(y0 + y) + 0.5f - bx[1]) / (bx[3] - bx[1]) * 2.0f - 1.0f;
+        gs_axis ay =
+            gs_axis_at(((float)(y0 + y) + 0.5f - bx[1]) / (bx[3] - bx[1]) * 2.0f - 1.0f, g->mh);
+        uint8_t *row = bits + y * ww;
+        if (!ay.in0 && !ay.in1) {
+            memset(row, 0.0f >= threshold, (size_t)ww);
+            continue;
+        }
         for (int64_t x = 0; x < ww; x++)
-            bits[y * ww + x] = grid_sample(mask, g->mh, g->mw, gxs[x], gy) >= threshold;
+            row[x] = gs_sample(mask, g->mw, xs[x], ay) >= threshold;
     }
     seg_status st = segi_instance_set_mask(it, bits, x0, y0, ww, wh);
     free(bits);
-    free(gxs);
+    free(xs);
     return st;
 }
 
