@@ -4,7 +4,7 @@
 
 #include <string.h>
 
-/* extern const segi_op_def segi_ops_<family>[]; one line per family, sorted. */
+/* One line per family, sorted. */
 extern const segi_op_def segi_ops_binary[];
 extern const segi_op_def segi_ops_cast[];
 extern const segi_op_def segi_ops_concat[];
@@ -24,7 +24,6 @@ extern const segi_op_def segi_ops_softmax[];
 extern const segi_op_def segi_ops_unary[];
 
 static const segi_op_def *const families[] = {
-    /* segi_ops_<family>, one line per family, sorted */
     segi_ops_binary,
     segi_ops_cast,
     segi_ops_concat,
