@@ -210,6 +210,17 @@ def graph_models():
     nodes = [helper.make_node("Relu", [f"t{i}"], [f"t{i + 1}"], name=f"r{i}") for i in range(6)]
     save(model_of(nodes, [vi("t0", [1, 1000])], [vi("t6", [1, 1000])]), "chain.onnx")
 
+    # A view (Reshape) read long after its source's last direct use: the two share a
+    # buffer, which must stay alive until the view's last reader. y = 2 * relu(x).
+    nodes = [helper.make_node("Relu", ["x"], ["a"], name="r1"),
+             helper.make_node("Reshape", ["a", "shape"], ["v"], name="view"),
+             helper.make_node("Relu", ["a"], ["b"], name="r2"),
+             helper.make_node("Relu", ["b"], ["c"], name="r3"),
+             helper.make_node("Add", ["c", "v"], ["y"], name="add")]
+    save(model_of(nodes, [vi("x", [2, 3])], [vi("y", [2, 3])],
+                  [numpy_helper.from_array(np.array([2, 3], np.int64), "shape")]),
+         "view_lifetime.onnx")
+
     # A cycle, an undefined input and an output nobody makes.
     nodes = [helper.make_node("Relu", ["b"], ["a"], name="ra"),
              helper.make_node("Relu", ["a"], ["b"], name="rb"),
