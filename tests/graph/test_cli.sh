@@ -11,6 +11,10 @@ grep -q '^  x  *f32   \[batch, 3\]$' "$work/info.txt" || fail "input line with s
 grep -q '^parameters: 0$' "$work/info.txt" || fail "parameter count"
 grep -q '^arena: 0 bytes' "$work/info.txt" || fail "arena line"
 
+"$seg" info "$data/conv_relu.onnx" --dim N=2 >"$work/info2.txt" || fail "seg info --dim"
+grep -q '^  Conv  *1$' "$work/info2.txt" || fail "histogram: Relu fused into Conv"
+grep -q '^arena: 256 bytes' "$work/info2.txt" || fail "arena for N=2: $(cat "$work/info2.txt")"
+
 "$seg" infer "$data/passthrough.onnx" --input "m=$data/passthrough_m.npy" \
   --input "x=$data/passthrough_x.npy" --outdir "$work/out" --iters 3 >"$work/infer.txt" ||
   fail "seg infer exited $?"
