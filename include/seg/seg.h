@@ -5,9 +5,11 @@
 #define SEG_H
 
 #include "seg_common.h"
+#include "seg_mask.h"
 #include "seg_npy.h"
 #include "seg_options.h"
 #include "seg_tensor.h"
 #include "seg_image.h"
+#include "seg_model.h"
 
 #endif /* SEG_H */

@@ -1,0 +1,343 @@
+/* Border following (Suzuki and Abe 1985) as OpenCV's findContours runs it, so that the
+ * same contours come out with the same starting points, point order, contour order and
+ * hierarchy.
+ *
+ * The bitmap is copied into an int32 image with a one-pixel zero frame: 0 background,
+ * 1 foreground not yet on a traced border, +-(id + 2) on a border traced as contour id
+ * (negative where the pixel's right neighbour was examined and is background: Suzuki's
+ * "-NBD", which stops the raster scan from starting that border again). OpenCV keeps
+ * 7-bit labels and disambiguates reused ones; unique labels give the same owners. */
+#include "core/error.h"
+#include "seg/seg_mask.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct seg_contours {
+    size_t count;
+    size_t *start;      /* count + 1 offsets into xy, in points */
+    int32_t *xy;
+    int32_t *hierarchy; /* count * 4: next, previous, first child, parent */
+    uint8_t *hole;
+};
+
+typedef struct found {
+    int32_t parent; /* discovery index, -1 for the image frame */
+    uint8_t hole;
+    size_t start;   /* first point in the shared point buffer */
+} found;
+
+typedef struct tracer {
+    int32_t *img;
+    ptrdiff_t delta[8];
+    int simple;
+    int32_t *xy; /* points of every contour, in discovery order */
+    size_t n, cap;
+    found *c;
+    size_t nc, ccap;
+} tracer;
+
+/* Chain-code directions: 0 is +x, counting counter-clockwise on screen (y down). */
+static const int DX[8] = {1, 1, 0, -1, -1, -1, 0, 1};
+static const int DY[8] = {0, -1, -1, -1, 0, 1, 1, 1};
+
+static int push_point(tracer *t, int x, int y)
+{
+    if (t->n == t->cap) {
+        size_t cap = t->cap ? 2 * t->cap : 1024;
+        int32_t *p = realloc(t->xy, cap * 2 * sizeof *p);
+        if (!p)
+            return -1;
+        t->xy = p;
+        t->cap = cap;
+    }
+    t->xy[2 * t->n] = x - 1; /* undo the frame */
+    t->xy[2 * t->n + 1] = y - 1;
+    t->n++;
+    return 0;
+}
+
+/* Follow the border that starts at pixel i0 = (x, y), marking it with `label`. The
+ * first neighbour is searched clockwise from the background side (left of an outer
+ * border's start, right of a hole's), the rest counter-clockwise from the pixel we came
+ * from. SIMPLE keeps a point only where the direction changes. */
+static int follow(tracer *t, ptrdiff_t i0, int x, int y, int hole, int32_t label)
+{
+    int32_t *img = t->img;
+    const ptrdiff_t *d = t->delta;
+    int s_end = hole ? 0 : 4, s = s_end;
+    ptrdiff_t i1;
+    do {
+        s = (s - 1) & 7;
+        i1 = i0 + d[s];
+    } while (img[i1] == 0 && s != s_end);
+    if (s == s_end) { /* an isolated pixel */
+        img[i0] = -label;
+        return push_point(t, x, y);
+    }
+    ptrdiff_t i3 = i0, i4;
+    int prev_s = s ^ 4;
+    for (;;) {
+        s_end = s;
+        do
+            i4 = i3 + d[++s & 7];
+        while (img[i4] == 0);
+        s &= 7;
+        if ((unsigned)(s - 1) < (unsigned)s_end) /* the search passed the right neighbour */
+            img[i3] = -label;
+        else if (img[i3] == 1)
+            img[i3] = label;
+        if (!t->simple || s != prev_s) {
+            if (push_point(t, x, y))
+                return -1;
+            prev_s = s;
+        }
+        x += DX[s];
+        y += DY[s];
+        if (i4 == i0 && i3 == i1)
+            return 0;
+        i3 = i4;
+        s = (s + 4) & 7;
+    }
+}
+
+/* The contour a new border belongs under, from the last border pixel met on its row. */
+static int32_t find_parent(const tracer *t, seg_contour_mode mode, int hole, int32_t lnbd_val,
+                           ptrdiff_t lnbd_x)
+{
+    if (mode <= SEG_CONTOUR_LIST || (!hole && mode == SEG_CONTOUR_CCOMP) || lnbd_x <= 0)
+        return -1;
+    int32_t owner = (lnbd_val < 0 ? -lnbd_val : lnbd_val) - 2;
+    /* a border of the same kind is a sibling: share its parent */
+    return t->c[owner].hole == hole ? t->c[owner].parent : owner;
+}
+
+static int add_contour(tracer *t, int32_t parent, int hole)
+{
+    if (t->nc == t->ccap) {
+        size_t cap = t->ccap ? 2 * t->ccap : 64;
+        found *p = realloc(t->c, cap * sizeof *p);
+        if (!p)
+            return -1;
+        t->c = p;
+        t->ccap = cap;
+    }
+    t->c[t->nc++] = (found){parent, (uint8_t)hole, t->n};
+    return 0;
+}
+
+/* OpenCV's raster scan, including where it resumes after a border and which pixel it
+ * remembers as the last border met (lnbd). */
+static int scan(tracer *t, size_t h, size_t w, seg_contour_mode mode)
+{
+    const size_t W = w + 2;
+    int32_t *img = t->img;
+    for (size_t y = 1; y <= h; y++) {
+        int32_t prev = 0;
+        ptrdiff_t lnbd_x = 0;
+        int32_t *row = img + y * W;
+        for (size_t x = 1; x <= w; x++) {
+            int32_t p = row[x];
+            if (p == prev)
+                continue;
+            int hole = !(prev == 0 && p == 1);
+            int start = !hole || (p == 0 && prev >= 1);
+            if (start && hole && prev != 1)
+                lnbd_x = (ptrdiff_t)x - 1;
+            if (start && mode == SEG_CONTOUR_EXTERNAL && (hole || row[lnbd_x] > 0))
+                start = 0;
+            if (!start) {
+                prev = p;
+                if (p != 0 && p != 1)
+                    lnbd_x = (ptrdiff_t)x;
+                continue;
+            }
+            int32_t parent = find_parent(t, mode, hole, row[lnbd_x], lnbd_x);
+            if (add_contour(t, parent, hole) ||
+                follow(t, (ptrdiff_t)(y * W + x) - hole, (int)x - hole, (int)y, hole,
+                       (int32_t)t->nc + 1))
+                return -1;
+            prev = row[x];
+        }
+    }
+    return 0;
+}
+
+/* OpenCV lists contours depth first, each sibling list newest first (every contour is
+ * prepended to its parent's children). */
+static seg_status assemble(const tracer *t, seg_contours *c)
+{
+    size_t n = t->nc;
+    int32_t *child = malloc((n + 1) * sizeof *child), *next = malloc((n + 1) * sizeof *next);
+    int32_t *order = malloc((n + 1) * sizeof *order), *pos = malloc((n + 1) * sizeof *pos);
+    int32_t *prev = malloc((n + 1) * sizeof *prev);
+    c->start = malloc((n + 1) * sizeof *c->start);
+    c->xy = malloc((t->n ? t->n : 1) * 2 * sizeof *c->xy);
+    c->hierarchy = malloc((n ? n : 1) * 4 * sizeof *c->hierarchy);
+    c->hole = malloc(n ? n : 1);
+    seg_status st = SEG_OK;
+    if (!child || !next || !order || !pos || !prev || !c->start || !c->xy || !c->hierarchy || !c->hole) {
+        st = segi_error(SEG_ERR_OUT_OF_MEMORY, "seg_contours_find: %zu contours", n);
+        goto done;
+    }
+    /* node n is the frame */
+    for (size_t i = 0; i <= n; i++)
+        child[i] = next[i] = prev[i] = -1;
+    for (size_t i = 0; i < n; i++) {
+        size_t p = t->c[i].parent < 0 ? n : (size_t)t->c[i].parent;
+        if (child[p] >= 0)
+            prev[child[p]] = (int32_t)i;
+        next[i] = child[p];
+        child[p] = (int32_t)i;
+    }
+    /* pre-order walk without recursion: go down, else right, else up and right */
+    size_t k = 0;
+    for (int32_t v = child[n]; v >= 0;) {
+        pos[v] = (int32_t)k;
+        order[k++] = v;
+        if (child[v] >= 0) {
+            v = child[v];
+            continue;
+        }
+        while (v >= 0 && next[v] < 0)
+            v = t->c[v].parent;
+        v = v >= 0 ? next[v] : -1;
+    }
+    c->count = k;
+    size_t np = 0;
+    for (size_t j = 0; j < k; j++) {
+        size_t i = (size_t)order[j];
+        size_t end = i + 1 < n ? t->c[i + 1].start : t->n;
+        c->start[j] = np;
+        memcpy(c->xy + 2 * np, t->xy + 2 * t->c[i].start, (end - t->c[i].start) * 2 * sizeof *c->xy);
+        np += end - t->c[i].start;
+        int32_t par = t->c[i].parent;
+        int32_t *hrow = c->hierarchy + 4 * j;
+        hrow[0] = next[i] >= 0 ? pos[next[i]] : -1;
+        hrow[1] = prev[i] >= 0 ? pos[prev[i]] : -1;
+        hrow[2] = child[i] >= 0 ? pos[child[i]] : -1;
+        hrow[3] = par >= 0 ? pos[par] : -1;
+        c->hole[j] = t->c[i].hole;
+    }
+    c->start[k] = np;
+done:
+    free(child), free(next), free(order), free(pos), free(prev);
+    return st;
+}
+
+void seg_contours_destroy(seg_contours *c)
+{
+    if (!c)
+        return;
+    free(c->start);
+    free(c->xy);
+    free(c->hierarchy);
+    free(c->hole);
+    free(c);
+}
+
+seg_status seg_contours_find(const uint8_t *bitmap, int64_t h, int64_t w, size_t stride,
+                             seg_contour_mode mode, seg_contour_approx approx,
+                             seg_contours **out)
+{
+    SEGI_REQUIRE(bitmap);
+    SEGI_REQUIRE(out);
+    if (h < 1 || w < 1)
+        return segi_error(SEG_ERR_INVALID_ARGUMENT, "%s: zero-size or negative image %lldx%lld",
+                          __func__, (long long)h, (long long)w);
+    if (h > INT32_MAX - 2 || w > INT32_MAX - 2 ||
+        (uint64_t)(h + 2) * (uint64_t)(w + 2) > INT32_MAX)
+        return segi_error(SEG_ERR_LIMIT, "%s: image %lldx%lld is too large", __func__,
+                          (long long)h, (long long)w);
+    if (stride < (uint64_t)w)
+        return segi_error(SEG_ERR_INVALID_ARGUMENT, "%s: stride %zu is less than width %lld",
+                          __func__, stride, (long long)w);
+    if ((unsigned)mode > SEG_CONTOUR_TREE)
+        return segi_error(SEG_ERR_INVALID_ARGUMENT, "%s: unknown mode %d", __func__, (int)mode);
+    if (approx != SEG_CONTOUR_APPROX_NONE && approx != SEG_CONTOUR_APPROX_SIMPLE)
+        return segi_error(SEG_ERR_INVALID_ARGUMENT, "%s: unknown approximation %d", __func__,
+                          (int)approx);
+    const size_t H = (size_t)h, W = (size_t)w, PW = W + 2;
+    tracer t = {.simple = approx == SEG_CONTOUR_APPROX_SIMPLE};
+    t.img = calloc((H + 2) * PW, sizeof *t.img);
+    seg_contours *c = calloc(1, sizeof *c);
+    seg_status st = SEG_OK;
+    if (!t.img || !c) {
+        st = segi_error(SEG_ERR_OUT_OF_MEMORY, "%s: %lldx%lld work image", __func__,
+                        (long long)h, (long long)w);
+        goto fail;
+    }
+    for (size_t y = 0; y < H; y++)
+        for (size_t x = 0; x < W; x++)
+            t.img[(y + 1) * PW + x + 1] = bitmap[y * stride + x] != 0;
+    for (int s = 0; s < 8; s++)
+        t.delta[s] = DY[s] * (ptrdiff_t)PW + DX[s];
+    if (scan(&t, H, W, mode)) {
+        st = segi_error(SEG_ERR_OUT_OF_MEMORY, "%s: contour points", __func__);
+        goto fail;
+    }
+    st = assemble(&t, c);
+    if (st != SEG_OK)
+        goto fail;
+    free(t.img), free(t.xy), free(t.c);
+    *out = c;
+    return SEG_OK;
+fail:
+    free(t.img), free(t.xy), free(t.c);
+    seg_contours_destroy(c);
+    return st;
+}
+
+size_t seg_contours_count(const seg_contours *c) { return c ? c->count : 0; }
+
+const int32_t *seg_contours_points(const seg_contours *c, size_t i, size_t *n)
+{
+    if (!c || i >= c->count) {
+        if (n)
+            *n = 0;
+        return NULL;
+    }
+    if (n)
+        *n = c->start[i + 1] - c->start[i];
+    return c->xy + 2 * c->start[i];
+}
+
+seg_status seg_contours_hierarchy(const seg_contours *c, size_t i, int32_t out[4])
+{
+    SEGI_REQUIRE(c);
+    SEGI_REQUIRE(out);
+    if (i >= c->count)
+        return segi_error(SEG_ERR_INVALID_ARGUMENT, "%s: contour %zu of %zu", __func__, i,
+                          c->count);
+    memcpy(out, c->hierarchy + 4 * i, 4 * sizeof *out);
+    return SEG_OK;
+}
+
+bool seg_contours_is_hole(const seg_contours *c, size_t i)
+{
+    return c && i < c->count && c->hole[i];
+}
+
+seg_status seg_contours_polygon(const seg_contours *c, size_t i, seg_coords coords,
+                                double *xy, size_t cap, size_t *n)
+{
+    SEGI_REQUIRE(c);
+    SEGI_REQUIRE(xy);
+    SEGI_REQUIRE(n);
+    if (i >= c->count)
+        return segi_error(SEG_ERR_INVALID_ARGUMENT, "%s: contour %zu of %zu", __func__, i,
+                          c->count);
+    if (coords != SEG_COORDS_PIXEL_CENTER && coords != SEG_COORDS_PIXEL_CORNER)
+        return segi_error(SEG_ERR_INVALID_ARGUMENT, "%s: unknown coordinates %d", __func__,
+                          (int)coords);
+    size_t np = c->start[i + 1] - c->start[i];
+    if (cap < 2 * np)
+        return segi_error(SEG_ERR_LIMIT, "%s: contour %zu has %zu points, buffer holds %zu "
+                          "doubles", __func__, i, np, cap);
+    double off = coords == SEG_COORDS_PIXEL_CORNER ? 0.5 : 0.0;
+    const int32_t *p = c->xy + 2 * c->start[i];
+    for (size_t k = 0; k < 2 * np; k++)
+        xy[k] = p[k] + off;
+    *n = np;
+    return SEG_OK;
+}
