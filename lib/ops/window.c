@@ -203,8 +203,7 @@ bool segi_size_mul3(size_t a, size_t b, size_t c, size_t *out)
     return !__builtin_mul_overflow(a, b, &ab) && !__builtin_mul_overflow(ab, c, out);
 }
 
-/* The grid points o in [lo, hi) of one axis whose tap t lands inside the image. */
-static void valid_range(const segi_window *w, int a, int64_t t, int64_t *lo, int64_t *hi)
+void segi_window_taps(const segi_window *w, int a, int64_t t, int64_t *lo, int64_t *hi)
 {
     int64_t off = t * w->dilation[a] - w->pad0[a], s = w->stride[a];
     /* o * s + off >= 0  and  o * s + off < image */
@@ -252,7 +251,7 @@ void segi_im2col(const void *image, int64_t channels, const segi_window *w, size
             for (int64_t kh = 0; kh < w->kernel[1]; kh++)
                 for (int64_t kw = 0; kw < w->kernel[2]; kw++) {
                     int64_t lo, hi;
-                    valid_range(w, 2, kw, &lo, &hi);
+                    segi_window_taps(w, 2, kw, &lo, &hi);
                     int64_t woff = kw * w->dilation[2] - w->pad0[2];
                     for (int64_t od = 0; od < gd; od++) {
                         int64_t y = od * w->stride[0] - w->pad0[0] + kd * w->dilation[0];
@@ -281,7 +280,7 @@ void segi_col2im_add(const float *cols, int64_t channels, const segi_window *w,
             for (int64_t kh = 0; kh < w->kernel[1]; kh++)
                 for (int64_t kw = 0; kw < w->kernel[2]; kw++) {
                     int64_t lo, hi;
-                    valid_range(w, 2, kw, &lo, &hi);
+                    segi_window_taps(w, 2, kw, &lo, &hi);
                     int64_t woff = kw * w->dilation[2] - w->pad0[2], s = w->stride[2];
                     for (int64_t od = 0; od < gd; od++) {
                         int64_t y = od * w->stride[0] - w->pad0[0] + kd * w->dilation[0];

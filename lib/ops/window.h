@@ -78,6 +78,9 @@ int64_t segi_window_kernel_size(const segi_window *w);
 /* The `nd` real grid sizes (the last nd entries of w->grid). */
 const int64_t *segi_window_grid_dims(const segi_window *w);
 
+/* The grid points o in [lo, hi) of axis `a` whose tap t lands inside the image. */
+void segi_window_taps(const segi_window *w, int a, int64_t t, int64_t *lo, int64_t *hi);
+
 /*
  * im2col: image [channels, image...] -> columns [channels * kernel size, grid size],
  * taps outside the image read as 0. Elements are `elem` (4 or 8) bytes.

@@ -45,6 +45,16 @@ TEST(conv2d_depthwise_stride2)
     CHECK_OP("Conv", a, 4, IN(G("x"), G("w"), G("b")), 1, IN(G("y")), 1e-4);
 }
 
+TEST(conv2d_depthwise_wide_rows_dilated)
+{
+    /* Rows wide enough for the vectorised interior, with edges on both sides. */
+    const char *c = "conv2d_depthwise_wide";
+    const int64_t pads[] = {1, 2, 0, 1}, dil[] = {1, 2};
+    segi_attr a[] = {attr_int("group", 3), attr_ints("pads", pads, 4),
+                     attr_ints("dilations", dil, 2)};
+    CHECK_OP("Conv", a, 3, IN(G("x"), G("w"), G("b")), 1, IN(G("y")), 1e-4);
+}
+
 TEST(conv2d_pointwise_is_direct_gemm)
 {
     const char *c = "conv2d_pointwise";
@@ -156,6 +166,7 @@ int main(void)
 {
     return RUN_TESTS(CASE(conv2d_asymmetric_pads_strides_dilations),
                      CASE(conv2d_groups_and_fused_activations), CASE(conv2d_depthwise_stride2),
+                     CASE(conv2d_depthwise_wide_rows_dilated),
                      CASE(conv2d_pointwise_is_direct_gemm), CASE(conv1d_and_conv3d),
                      CASE(conv_auto_pad_same_and_valid), CASE(conv_errors_name_the_node));
 }
