@@ -126,6 +126,15 @@ static void depthwise_row(const float *x, const float *k, const segi_window *w, 
         y[o] = dw_edge(&r, w, o);
 }
 
+/* Grid rows per im2col tile (all of them for pointwise convs, which need no copy). */
+static int64_t tile_rows(const segi_conv_shape *s)
+{
+    if (s->pointwise)
+        return s->w.grid[0] * s->w.grid[1];
+    return segi_im2col_tile_rows(&s->w, s->c / s->group * segi_window_kernel_size(&s->w),
+                                 sizeof(float), SEGI_IM2COL_TILE_BYTES);
+}
+
 static seg_status conv_infer(segi_op_ctx *ctx)
 {
     segi_conv_shape s;
@@ -137,10 +146,40 @@ static seg_status conv_infer(segi_op_ctx *ctx)
     segi_conv_out_dims(&s, dims);
     if (!s.pointwise && !depthwise(&s) &&
         !segi_size_mul3((size_t)(s.c / s.group * segi_window_kernel_size(&s.w)),
-                        (size_t)segi_window_grid_size(&s.w), sizeof(float),
+                        (size_t)(tile_rows(&s) * s.w.grid[2]), sizeof(float),
                         &ctx->scratch_bytes))
         return segi_op_error(ctx, SEG_ERR_LIMIT, "im2col buffer size overflows");
     return segi_op_set_output(ctx, 0, SEG_DTYPE_F32, s.w.nd + 2, dims);
+}
+
+/* One image and group as GEMMs over tiles of output rows: y [mg, grid] = w [mg, k] x
+ * columns [k, tile], then bias and activation over the tile while it is in cache. */
+static void conv_group(const segi_conv_shape *s, const segi_fused_act *act, const float *x,
+                       const float *w, const float *bias, float *y, float *scratch)
+{
+    int64_t mg = s->m / s->group, k = s->c / s->group * segi_window_kernel_size(&s->w);
+    int64_t out_size = segi_window_grid_size(&s->w), gw = s->w.grid[2];
+    int64_t grid_rows = s->w.grid[0] * s->w.grid[1], step = tile_rows(s);
+    for (int64_t r0 = 0; r0 < grid_rows; r0 += step) {
+        int64_t nrows = grid_rows - r0 < step ? grid_rows - r0 : step;
+        int64_t c0 = r0 * gw, ncols = nrows * gw;
+        const float *cols = x + c0;
+        int64_t ldb = out_size;
+        if (!s->pointwise) {
+            segi_im2col(x, s->c / s->group, &s->w, sizeof(float), r0, nrows, scratch);
+            cols = scratch;
+            ldb = ncols;
+        }
+        if (k == 0)
+            for (int64_t m = 0; m < mg; m++)
+                memset(y + m * out_size + c0, 0, (size_t)ncols * sizeof(float));
+        else
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)mg, (int)ncols, (int)k,
+                        1.0f, w, (int)k, cols, (int)ldb, 0.0f, y + c0, (int)out_size);
+        for (int64_t m = 0; m < mg; m++)
+            segi_fused_act_apply(act, bias ? bias[m] : 0.0f, y + m * out_size + c0,
+                                 (size_t)ncols);
+    }
 }
 
 static seg_status conv_run(segi_op_ctx *ctx)
@@ -162,28 +201,16 @@ static seg_status conv_run(segi_op_ctx *ctx)
         for (int64_t g = 0; g < s.group; g++) {
             const float *xg = x + (n * s.c + g * cg) * in_size;
             float *yg = y + (n * s.m + g * mg) * out_size;
-            const float *cols = xg;
-            if (depthwise(&s)) {
-                for (int64_t od = 0; od < s.w.grid[0]; od++)
-                    for (int64_t oh = 0; oh < s.w.grid[1]; oh++)
-                        depthwise_row(xg, wt + g * k, &s.w, od, oh,
-                                      yg + (od * s.w.grid[1] + oh) * s.w.grid[2]);
-                segi_fused_act_apply(&act, bias ? bias[g] : 0.0f, yg, (size_t)out_size);
+            const float *bg = bias ? bias + g * mg : NULL;
+            if (!depthwise(&s)) {
+                conv_group(&s, &act, xg, wt + g * mg * k, bg, yg, ctx->scratch);
                 continue;
             }
-            if (!s.pointwise) {
-                segi_im2col(xg, cg, &s.w, sizeof(float), ctx->scratch);
-                cols = ctx->scratch;
-            }
-            if (k == 0)
-                memset(yg, 0, (size_t)(mg * out_size) * sizeof(float));
-            else
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)mg, (int)out_size,
-                            (int)k, 1.0f, wt + g * mg * k, (int)k, cols, (int)out_size, 0.0f,
-                            yg, (int)out_size);
-            for (int64_t m = 0; m < mg; m++)
-                segi_fused_act_apply(&act, bias ? bias[g * mg + m] : 0.0f, yg + m * out_size,
-                                     (size_t)out_size);
+            for (int64_t od = 0; od < s.w.grid[0]; od++)
+                for (int64_t oh = 0; oh < s.w.grid[1]; oh++)
+                    depthwise_row(xg, wt + g * k, &s.w, od, oh,
+                                  yg + (od * s.w.grid[1] + oh) * s.w.grid[2]);
+            segi_fused_act_apply(&act, bg ? bg[0] : 0.0f, yg, (size_t)out_size);
         }
     return SEG_OK;
 }

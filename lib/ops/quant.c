@@ -245,9 +245,10 @@ typedef struct qstore {
     const seg_tensor *row_bias;                                /* QLinearConv's B */
 } qstore;
 
-/* Store acc [rows, cols] at y[y_at]; row parameters start at index row0. */
+/* Store acc [rows, cols] at y[y_at], output rows `ldy` apart; row parameters start at
+ * index row0. */
 static void store_block(const qstore *q, const double *acc, int64_t rows, int64_t cols,
-                        int64_t row0, int64_t y_at)
+                        int64_t row0, int64_t y_at, int64_t ldy)
 {
     for (int64_t r = 0; r < rows; r++) {
         double bias = qget(q->row_bias, row0 + r);
@@ -258,13 +259,14 @@ static void store_block(const qstore *q, const double *acc, int64_t rows, int64_
                 float mult = rs * (float)qget(q->col_scale, c) / (float)qget(q->y_scale, 0);
                 v = rint(v * mult) + qget(q->y_zp, 0);
             }
-            qput(q->y, (size_t)(y_at + r * cols + c), v);
+            qput(q->y, (size_t)(y_at + r * ldy + c), v);
         }
     }
 }
 
+/* c [m, n] = a [m, k] b [k, n], b's rows ldb apart. */
 static void dgemm_rows(int64_t m, int64_t n, int64_t k, const double *a, const double *b,
-                       double *c)
+                       int64_t ldb, double *c)
 {
     if (k == 0) {
         memset(c, 0, (size_t)(m * n) * sizeof(double));
@@ -272,7 +274,7 @@ static void dgemm_rows(int64_t m, int64_t n, int64_t k, const double *a, const d
     }
     if (m && n)
         cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)m, (int)n, (int)k, 1.0, a,
-                    (int)k, b, (int)n, 0.0, c, (int)n);
+                    (int)k, b, (int)ldb, 0.0, c, (int)n);
 }
 
 /* Scratch for n blocks of rows x cols doubles. */
@@ -376,8 +378,8 @@ static seg_status qmatmul_run(segi_op_ctx *ctx)
         segi_matmul_batch(&p, i, &ai, &bi);
         widen_block(ctx->in[l.a], ai * p.m * p.k, p.m, p.k, input(ctx, l.a_zp), false, 0, a);
         widen_block(ctx->in[l.b], bi * p.k * p.n, p.k, p.n, input(ctx, l.b_zp), true, 0, b);
-        dgemm_rows(p.m, p.n, p.k, a, b, acc);
-        store_block(&q, acc, p.m, p.n, 0, i * p.m * p.n);
+        dgemm_rows(p.m, p.n, p.k, a, b, p.n, acc);
+        store_block(&q, acc, p.m, p.n, 0, i * p.m * p.n, p.n);
     }
     return SEG_OK;
 }
@@ -399,6 +401,15 @@ static seg_status qconv_plan(segi_op_ctx *ctx, segi_conv_shape *s)
     return SEG_OK;
 }
 
+/* Grid rows per im2col tile; pointwise convs read the widened input directly. */
+static int64_t qconv_tile_rows(const segi_conv_shape *s)
+{
+    if (s->pointwise)
+        return s->w.grid[0] * s->w.grid[1];
+    return segi_im2col_tile_rows(&s->w, s->c / s->group * segi_window_kernel_size(&s->w),
+                                 sizeof(double), SEGI_IM2COL_TILE_BYTES);
+}
+
 static seg_status qconv_infer(segi_op_ctx *ctx)
 {
     segi_conv_shape s;
@@ -413,11 +424,11 @@ static seg_status qconv_infer(segi_op_ctx *ctx)
     if (st != SEG_OK)
         return st;
     int64_t cg = s.c / s.group, k = cg * segi_window_kernel_size(&s.w);
-    int64_t grid = segi_window_grid_size(&s.w);
+    int64_t tile = qconv_tile_rows(&s) * s.w.grid[2];
     const int64_t blocks[4][2] = {{s.m, k},
                                   {cg, segi_window_image_size(&s.w)},
-                                  {s.pointwise ? 0 : k, grid},
-                                  {s.m / s.group, grid}};
+                                  {s.pointwise ? 0 : k, tile},
+                                  {s.m / s.group, tile}};
     return scratch_doubles(ctx, blocks, 4);
 }
 
@@ -428,12 +439,13 @@ static seg_status qconv_run(segi_op_ctx *ctx)
     if (st != SEG_OK)
         return st;
     qlayout l = layout_of(ctx);
-    /* Scratch: widened weights [M, K], one widened input group [Cg, image], its
-     * columns [K, grid] (unless pointwise), one group's accumulators [M / group, grid]. */
+    /* Scratch: widened weights [M, K], one widened input group [Cg, image], a tile of
+     * its columns [K, tile] (unless pointwise), the tile's accumulators [M / group, tile]. */
     int64_t cg = s.c / s.group, mg = s.m / s.group, grid = segi_window_grid_size(&s.w);
     int64_t k = cg * segi_window_kernel_size(&s.w), in = cg * segi_window_image_size(&s.w);
+    int64_t step = qconv_tile_rows(&s), gw = s.w.grid[2], grid_rows = s.w.grid[0] * s.w.grid[1];
     double *w = ctx->scratch, *x = w + s.m * k, *cols = x + in;
-    double *acc = cols + (s.pointwise ? 0 : k * grid);
+    double *acc = cols + (s.pointwise ? 0 : k * step * gw);
     widen_block(ctx->in[l.b], 0, s.m, k, input(ctx, l.b_zp), false, 0, w);
     qstore q = {ctx->out[0], input(ctx, l.b_scale), input(ctx, l.a_scale),
                 input(ctx, l.y_scale), input(ctx, l.y_zp), input(ctx, l.bias)};
@@ -441,10 +453,15 @@ static seg_status qconv_run(segi_op_ctx *ctx)
         for (int64_t g = 0; g < s.group; g++) {
             widen_block(ctx->in[l.a], (n * s.group + g) * in, 1, in, input(ctx, l.a_zp), false,
                         0, x);
-            if (!s.pointwise)
-                segi_im2col(x, cg, &s.w, sizeof(double), cols);
-            dgemm_rows(mg, grid, k, w + g * mg * k, s.pointwise ? x : cols, acc);
-            store_block(&q, acc, mg, grid, g * mg, (n * s.m + g * mg) * grid);
+            for (int64_t r0 = 0; r0 < grid_rows; r0 += step) {
+                int64_t nrows = grid_rows - r0 < step ? grid_rows - r0 : step;
+                int64_t c0 = r0 * gw, ncols = nrows * gw;
+                if (!s.pointwise)
+                    segi_im2col(x, cg, &s.w, sizeof(double), r0, nrows, cols);
+                dgemm_rows(mg, ncols, k, w + g * mg * k, s.pointwise ? x + c0 : cols,
+                           s.pointwise ? grid : ncols, acc);
+                store_block(&q, acc, mg, ncols, g * mg, (n * s.m + g * mg) * grid + c0, grid);
+            }
         }
     return SEG_OK;
 }
