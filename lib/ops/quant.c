@@ -228,14 +228,33 @@ static seg_status dynq_run(segi_op_ctx *ctx)
 
 /* ---- integer products ---- */
 
-/* dst[r, c] = t[off + r * cols + c] - zp[r or c] as exact doubles. */
+/* dst[r, c] = t[off + r * cols + c] - zp[r or c] as exact doubles, for u8 / i8 data and
+ * a zero point of one value or one per row / column. Dtype switches stay out of the
+ * per-element loops. */
 static void widen_block(const seg_tensor *t, int64_t off, int64_t rows, int64_t cols,
-                        const seg_tensor *zp, bool zp_per_col, int64_t zp_off, double *dst)
+                        const seg_tensor *zp, bool zp_per_col, double *dst)
 {
-    for (int64_t r = 0; r < rows; r++)
-        for (int64_t c = 0; c < cols; c++)
-            dst[r * cols + c] = qget(t, off + r * cols + c) -
-                                qget(zp, zp_off + (zp_per_col ? c : r));
+    int64_t n = rows * cols;
+    if (t->dtype == SEG_DTYPE_U8)
+        for (int64_t i = 0; i < n; i++)
+            dst[i] = ((const uint8_t *)t->data)[off + i];
+    else
+        for (int64_t i = 0; i < n; i++)
+            dst[i] = ((const int8_t *)t->data)[off + i];
+    if (!zp)
+        return;
+    bool per_tensor = seg_tensor_count(zp) == 1;
+    for (int64_t r = 0; r < rows; r++) {
+        double *d = dst + r * cols;
+        if (per_tensor || !zp_per_col) {
+            double z = qget(zp, per_tensor ? 0 : r);
+            for (int64_t c = 0; c < cols; c++)
+                d[c] -= z;
+        } else {
+            for (int64_t c = 0; c < cols; c++)
+                d[c] -= qget(zp, c);
+        }
+    }
 }
 
 /* How an accumulator block becomes output: i32 as is, or requantized. */
@@ -245,22 +264,33 @@ typedef struct qstore {
     const seg_tensor *row_bias;                                /* QLinearConv's B */
 } qstore;
 
+/* The requantization multiplier of output (r, c), in float32 as ONNX's reference. */
+static float multiplier(const qstore *q, float row_scale, int64_t c)
+{
+    return row_scale * (float)qget(q->col_scale, c) / (float)qget(q->y_scale, 0);
+}
+
 /* Store acc [rows, cols] at y[y_at], output rows `ldy` apart; row parameters start at
  * index row0. */
 static void store_block(const qstore *q, const double *acc, int64_t rows, int64_t cols,
                         int64_t row0, int64_t y_at, int64_t ldy)
 {
+    bool col_const = !q->col_scale || seg_tensor_count(q->col_scale) == 1;
+    double y_zp = qget(q->y_zp, 0);
     for (int64_t r = 0; r < rows; r++) {
+        const double *a = acc + r * cols;
+        size_t at = (size_t)(y_at + r * ldy);
         double bias = qget(q->row_bias, row0 + r);
-        float rs = q->row_scale ? (float)qget(q->row_scale, row0 + r) : 1.0f;
-        for (int64_t c = 0; c < cols; c++) {
-            double v = acc[r * cols + c] + bias;
-            if (q->y_scale) {
-                float mult = rs * (float)qget(q->col_scale, c) / (float)qget(q->y_scale, 0);
-                v = rint(v * mult) + qget(q->y_zp, 0);
-            }
-            qput(q->y, (size_t)(y_at + r * ldy + c), v);
+        if (!q->y_scale) {
+            for (int64_t c = 0; c < cols; c++)
+                qput(q->y, at + (size_t)c, a[c] + bias);
+            continue;
         }
+        float rs = q->row_scale ? (float)qget(q->row_scale, row0 + r) : 1.0f;
+        double mult = col_const ? multiplier(q, rs, 0) : 0.0;
+        for (int64_t c = 0; c < cols; c++)
+            qput(q->y, at + (size_t)c,
+                 rint((a[c] + bias) * (col_const ? mult : multiplier(q, rs, c))) + y_zp);
     }
 }
 
@@ -376,8 +406,8 @@ static seg_status qmatmul_run(segi_op_ctx *ctx)
     for (int64_t i = 0; i < p.batches; i++) {
         int64_t ai, bi;
         segi_matmul_batch(&p, i, &ai, &bi);
-        widen_block(ctx->in[l.a], ai * p.m * p.k, p.m, p.k, input(ctx, l.a_zp), false, 0, a);
-        widen_block(ctx->in[l.b], bi * p.k * p.n, p.k, p.n, input(ctx, l.b_zp), true, 0, b);
+        widen_block(ctx->in[l.a], ai * p.m * p.k, p.m, p.k, input(ctx, l.a_zp), false, a);
+        widen_block(ctx->in[l.b], bi * p.k * p.n, p.k, p.n, input(ctx, l.b_zp), true, b);
         dgemm_rows(p.m, p.n, p.k, a, b, p.n, acc);
         store_block(&q, acc, p.m, p.n, 0, i * p.m * p.n, p.n);
     }
@@ -446,13 +476,13 @@ static seg_status qconv_run(segi_op_ctx *ctx)
     int64_t step = qconv_tile_rows(&s), gw = s.w.grid[2], grid_rows = s.w.grid[0] * s.w.grid[1];
     double *w = ctx->scratch, *x = w + s.m * k, *cols = x + in;
     double *acc = cols + (s.pointwise ? 0 : k * step * gw);
-    widen_block(ctx->in[l.b], 0, s.m, k, input(ctx, l.b_zp), false, 0, w);
+    widen_block(ctx->in[l.b], 0, s.m, k, input(ctx, l.b_zp), false, w);
     qstore q = {ctx->out[0], input(ctx, l.b_scale), input(ctx, l.a_scale),
                 input(ctx, l.y_scale), input(ctx, l.y_zp), input(ctx, l.bias)};
     for (int64_t n = 0; n < s.n; n++)
         for (int64_t g = 0; g < s.group; g++) {
             widen_block(ctx->in[l.a], (n * s.group + g) * in, 1, in, input(ctx, l.a_zp), false,
-                        0, x);
+                        x);
             for (int64_t r0 = 0; r0 < grid_rows; r0 += step) {
                 int64_t nrows = grid_rows - r0 < step ? grid_rows - r0 : step;
                 int64_t c0 = r0 * gw, ncols = nrows * gw;
