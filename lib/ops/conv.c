@@ -16,11 +16,9 @@ static seg_status plan_conv(segi_op_ctx *ctx, segi_conv_shape *s, segi_fused_act
 {
     const seg_tensor *x = ctx->in[0], *wt = ctx->in[1];
     const seg_tensor *b = ctx->n_in > 2 ? ctx->in[2] : NULL;
-    if (x->dtype != SEG_DTYPE_F32 || wt->dtype != SEG_DTYPE_F32 ||
-        (b && b->dtype != SEG_DTYPE_F32))
-        return segi_op_error(ctx, SEG_ERR_UNSUPPORTED, "dtypes %s/%s, only f32 is supported",
-                             seg_dtype_name(x->dtype), seg_dtype_name(wt->dtype));
-    seg_status st = segi_conv_shape_make(ctx, x, wt, s);
+    seg_status st = segi_require_f32(ctx);
+    if (st == SEG_OK)
+        st = segi_conv_shape_make(ctx, x, wt, s);
     if (st != SEG_OK)
         return st;
     if (b && (b->rank != 1 || b->dims[0] != s->m))

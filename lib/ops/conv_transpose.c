@@ -73,10 +73,9 @@ static seg_status plan_convt(segi_op_ctx *ctx, convt_plan *p)
 {
     const seg_tensor *x = ctx->in[0], *wt = ctx->in[1];
     const seg_tensor *b = ctx->n_in > 2 ? ctx->in[2] : NULL;
-    if (x->dtype != SEG_DTYPE_F32 || wt->dtype != SEG_DTYPE_F32 ||
-        (b && b->dtype != SEG_DTYPE_F32))
-        return segi_op_error(ctx, SEG_ERR_UNSUPPORTED, "dtypes %s/%s, only f32 is supported",
-                             seg_dtype_name(x->dtype), seg_dtype_name(wt->dtype));
+    seg_status st = segi_require_f32(ctx);
+    if (st != SEG_OK)
+        return st;
     if (x->rank < 3 || x->rank > 5 || wt->rank != x->rank)
         return segi_op_error(ctx, SEG_ERR_SHAPE,
                              "input rank %d and weight rank %d (want equal ranks 3 to 5)",
@@ -97,7 +96,7 @@ static seg_status plan_convt(segi_op_ctx *ctx, convt_plan *p)
         return segi_op_error(ctx, SEG_ERR_SHAPE, "bias has %lld values for %lld channels",
                              (long long)(b->rank == 1 ? b->dims[0] : -1), (long long)p->m);
     segi_auto_pad ap;
-    seg_status st = segi_window_attrs(ctx, x->rank - 2, wt->dims + 2, &p->w, &ap);
+    st = segi_window_attrs(ctx, x->rank - 2, wt->dims + 2, &p->w, &ap);
     if (st == SEG_OK)
         st = output_geometry(ctx, x->dims + 2, ap, &p->w);
     if (st != SEG_OK)

@@ -2,20 +2,10 @@
  * BatchNormalization (inference), InstanceNormalization, LayerNormalization.
  * Statistics are accumulated in double so that long rows do not lose precision.
  */
-#include "ops/op.h"
+#include "ops/checks.h"
 
 #include <math.h>
 #include <string.h>
-
-static seg_status require_f32(segi_op_ctx *ctx)
-{
-    for (int i = 0; i < ctx->n_in; i++)
-        if (ctx->in[i] && ctx->in[i]->dtype != SEG_DTYPE_F32)
-            return segi_op_error(ctx, SEG_ERR_UNSUPPORTED,
-                                 "input %d has dtype %s, only f32 is supported", i,
-                                 seg_dtype_name(ctx->in[i]->dtype));
-    return SEG_OK;
-}
 
 /* Input i is a vector of `n` values (one per channel). */
 static seg_status check_vector(segi_op_ctx *ctx, int i, const char *what, int64_t n)
@@ -30,7 +20,7 @@ static seg_status check_vector(segi_op_ctx *ctx, int i, const char *what, int64_
 static seg_status channel_norm_infer(segi_op_ctx *ctx, int n_vectors)
 {
     static const char *const names[] = {"", "scale", "B", "input_mean", "input_var"};
-    seg_status st = require_f32(ctx);
+    seg_status st = segi_require_f32(ctx);
     if (st != SEG_OK)
         return st;
     const seg_tensor *x = ctx->in[0];
@@ -148,7 +138,7 @@ static seg_status check_ln_param(segi_op_ctx *ctx, int i, const ln_plan *p)
 
 static seg_status layernorm_plan(segi_op_ctx *ctx, ln_plan *p)
 {
-    seg_status st = require_f32(ctx);
+    seg_status st = segi_require_f32(ctx);
     if (st != SEG_OK)
         return st;
     const seg_tensor *x = ctx->in[0];

@@ -188,21 +188,6 @@ const int64_t *segi_window_grid_dims(const segi_window *w)
     return w->grid + (SEGI_WIN_AXES - w->nd);
 }
 
-bool segi_dim_mul(int64_t a, int64_t b, int64_t limit, int64_t *out)
-{
-    int64_t r;
-    if (__builtin_mul_overflow(a, b, &r) || r > limit)
-        return false;
-    *out = r;
-    return true;
-}
-
-bool segi_size_mul3(size_t a, size_t b, size_t c, size_t *out)
-{
-    size_t ab;
-    return !__builtin_mul_overflow(a, b, &ab) && !__builtin_mul_overflow(ab, c, out);
-}
-
 void segi_window_taps(const segi_window *w, int a, int64_t t, int64_t *lo, int64_t *hi)
 {
     int64_t off = t * w->dilation[a] - w->pad0[a], s = w->stride[a];

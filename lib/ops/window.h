@@ -12,7 +12,7 @@
 #ifndef SEGI_OPS_WINDOW_H
 #define SEGI_OPS_WINDOW_H
 
-#include "ops/op.h"
+#include "ops/checks.h"
 
 #include <stdbool.h>
 
@@ -103,14 +103,6 @@ int64_t segi_im2col_tile_rows(const segi_window *w, int64_t rows, size_t elem,
 /* col2im: the adjoint of im2col for floats: image += scatter of columns. */
 void segi_col2im_add(const float *cols, int64_t channels, const segi_window *w,
                      float *image);
-
-/* a * b * c into *out; false on overflow. For scratch sizes. */
-bool segi_size_mul3(size_t a, size_t b, size_t c, size_t *out);
-
-/* a * b into *out for a, b >= 0; false when it overflows or exceeds `limit`. Shapes of
- * empty tensors (a dimension of 0) may hold any other dimensions, so products of
- * dimensions are checked before use. */
-bool segi_dim_mul(int64_t a, int64_t b, int64_t limit, int64_t *out);
 
 /* Dimensions of a spatial axis and sizes of a whole window stay within this. */
 #define SEGI_WIN_MAX_SIZE ((int64_t)1 << 40)
