@@ -65,16 +65,18 @@ static void gather_rows(const float *x, const float *k, const segi_window *w, in
     }
 }
 
-/* Output o of the row, checking every tap against the input's edges. */
+/* Output o of the row near the input's edges: only the taps inside the input. */
 static float dw_edge(const dw_rows *r, const segi_window *w, int64_t o)
 {
+    int64_t start = o * w->stride[2] - w->pad0[2], d = w->dilation[2];
+    int64_t lo = start < 0 ? (-start + d - 1) / d : 0;
+    int64_t hi = w->image[2] - start <= 0 ? 0 : (w->image[2] - start + d - 1) / d;
+    if (hi > w->kernel[2])
+        hi = w->kernel[2];
     float sum = 0;
     for (int i = 0; i < r->n; i++)
-        for (int64_t kw = 0; kw < w->kernel[2]; kw++) {
-            int64_t iw = o * w->stride[2] - w->pad0[2] + kw * w->dilation[2];
-            if (iw >= 0 && iw < w->image[2])
-                sum += r->k[i][kw] * r->x[i][iw];
-        }
+        for (int64_t kw = lo; kw < hi; kw++)
+            sum += r->k[i][kw] * r->x[i][start + kw * d];
     return sum;
 }
 
