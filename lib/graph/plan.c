@@ -33,6 +33,7 @@ struct segi_plan {
     seg_tensor **out_ptrs;
     seg_tensor **folded;         /* values evaluated while planning */
     int n_folded;
+    seg_tensor **captured;       /* per graph input: a copy when its value shapes the plan */
     void *arena, *scratch;
     size_t arena_bytes, scratch_bytes;
     uint64_t conv_flops;
@@ -50,6 +51,9 @@ void segi_plan_free(segi_plan *p)
     for (int i = 0; i < p->n_folded; i++)
         seg_tensor_destroy(p->folded[i]);
     free(p->folded);
+    for (int i = 0; p->captured && i < p->g->n_inputs; i++)
+        seg_tensor_destroy(p->captured[i]);
+    free(p->captured);
     free(p->vals);
     free(p->steps);
     free(p->in_ptrs);
@@ -75,12 +79,48 @@ static seg_status alloc_plan(const segi_graph *g, segi_plan **out)
     p->in_ptrs = calloc(n_in + 1, sizeof *p->in_ptrs);
     p->out_ptrs = calloc(n_out + 1, sizeof *p->out_ptrs);
     p->folded = calloc(n_out + 1, sizeof *p->folded);
-    if (!p->vals || !p->steps || !p->in_ptrs || !p->out_ptrs || !p->folded) {
+    p->captured = calloc((size_t)g->n_inputs + 1, sizeof *p->captured);
+    if (!p->vals || !p->steps || !p->in_ptrs || !p->out_ptrs || !p->folded || !p->captured) {
         segi_plan_free(p);
         return NOMEM();
     }
     *out = p;
     return SEG_OK;
+}
+
+static bool shape_only(const segi_node *n)
+{
+    return strcmp(n->op_type, "Shape") == 0 || strcmp(n->op_type, "Size") == 0;
+}
+
+/*
+ * Graph inputs whose values decide shapes (a Reshape's shape fed by the caller, or
+ * through a Cast): walking the order backwards from every value input, each needed
+ * value needs all inputs of its producer, except for Shape and Size which read only
+ * shapes. Such inputs are copied into the plan and compared by value in matches().
+ */
+static seg_status capture_inputs(segi_plan *p, const seg_tensor *const *inputs)
+{
+    const segi_graph *g = p->g;
+    bool *need = calloc((size_t)g->n_values + 1, sizeof *need);
+    if (!need)
+        return NOMEM();
+    for (int o = g->n_order - 1; o >= 0; o--) {
+        const segi_node *n = &g->nodes[g->order[o]];
+        bool out_needed = false;
+        for (int k = 0; k < n->n_out; k++)
+            out_needed |= need[n->out[k]];
+        for (int k = 0; k < n->n_in; k++)
+            if (n->in[k] >= 0 && ((n->def->value_inputs >> k & 1) ||
+                                  (out_needed && !shape_only(n))))
+                need[n->in[k]] = true;
+    }
+    seg_status st = SEG_OK;
+    for (int i = 0; i < g->n_inputs && st == SEG_OK; i++)
+        if (need[g->inputs[i]] && inputs[i]->data)
+            st = seg_tensor_clone(inputs[i], &p->captured[i]);
+    free(need);
+    return st;
 }
 
 static void init_values(segi_plan *p, const seg_tensor *const *inputs)
@@ -98,16 +138,13 @@ static void init_values(segi_plan *p, const seg_tensor *const *inputs)
     }
     for (int i = 0; i < g->n_inputs; i++) {
         plan_value *pv = &p->vals[g->inputs[i]];
-        pv->t = *inputs[i];
-        pv->t.data = NULL; /* supplied by each run */
+        pv->t = p->captured[i] ? *p->captured[i] : *inputs[i];
+        pv->known = p->captured[i] != NULL;
+        if (!pv->known)
+            pv->t.data = NULL; /* supplied by each run */
         pv->t.owned = false;
         pv->t.deleter = NULL;
     }
-}
-
-static bool shape_only(const segi_node *n)
-{
-    return strcmp(n->op_type, "Shape") == 0 || strcmp(n->op_type, "Size") == 0;
 }
 
 /* Evaluate node `n` now and make its outputs known. */
@@ -274,6 +311,10 @@ seg_status segi_plan_create(const segi_graph *g, const seg_tensor *const *inputs
     seg_status st = alloc_plan(g, &p);
     if (st != SEG_OK)
         return st;
+    if ((st = capture_inputs(p, inputs))) {
+        segi_plan_free(p);
+        return st;
+    }
     init_values(p, inputs);
     const seg_tensor **in = p->in_ptrs;
     seg_tensor **outs = p->out_ptrs;
@@ -303,6 +344,8 @@ bool segi_plan_matches(const segi_plan *p, const seg_tensor *const *inputs)
         if (a->dtype != b->dtype || a->rank != b->rank ||
             memcmp(a->dims, b->dims, (size_t)a->rank * sizeof a->dims[0]) != 0)
             return false;
+        if (p->captured[i] && (!b->data || memcmp(a->data, b->data, a->nbytes) != 0))
+            return false;
     }
     return true;
 }
@@ -311,7 +354,8 @@ seg_status segi_plan_run(segi_plan *p, const seg_tensor *const *inputs)
 {
     const segi_graph *g = p->g;
     for (int i = 0; i < g->n_inputs; i++)
-        p->vals[g->inputs[i]].t.data = inputs[i]->data;
+        if (!p->captured[i])
+            p->vals[g->inputs[i]].t.data = inputs[i]->data;
     for (int s = 0; s < p->n_steps; s++) {
         plan_step *st = &p->steps[s];
         segi_op_ctx ctx = {&st->info, st->n_in, st->in, st->n_out, st->out, p->scratch_bytes,

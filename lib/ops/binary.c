@@ -148,8 +148,15 @@ static seg_status binary_infer(segi_op_ctx *ctx, const binary_row *row)
     st = segi_broadcast_shape(ctx, ctx->n_in, ctx->in, &rank, dims);
     if (st != SEG_OK)
         return st;
-    if (row->unidirectional && (rank != x->rank || memcmp(dims, x->dims, sizeof *dims * rank)))
-        return segi_op_error(ctx, SEG_ERR_SHAPE, "input 1 does not broadcast to input 0");
+    if (row->unidirectional &&
+        (rank != x->rank || memcmp(dims, x->dims, sizeof *dims * (size_t)rank) != 0)) {
+        char xs[160], ss[160];
+        const seg_tensor *s = ctx->in[1];
+        return segi_op_error(ctx, SEG_ERR_SHAPE,
+                             "input 1 shape %s does not broadcast to input 0 shape %s",
+                             segi_shape_str(s->rank, s->dims, ss, sizeof ss),
+                             segi_shape_str(x->rank, x->dims, xs, sizeof xs));
+    }
     return segi_op_set_output(ctx, 0, row->to_bool ? SEG_DTYPE_BOOL : x->dtype, rank, dims);
 }
 

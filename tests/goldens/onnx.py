@@ -224,6 +224,8 @@ def graph_models():
     save(model_of([], [vi("x", ["batch", 3]), vi("m", [2], TensorProto.INT64)],
                   [vi("x", ["batch", 3]), vi("m", [2], TensorProto.INT64)]),
          "passthrough.onnx", check=False)
+    np.save(os.path.join(OUT, "passthrough_x.npy"), np.arange(6, dtype=np.float32).reshape(2, 3))
+    np.save(os.path.join(OUT, "passthrough_m.npy"), np.array([7, -8], np.int64))
 
 
 if __name__ == "__main__":

@@ -178,20 +178,30 @@ TEST(structural_errors)
     CHECK(g == NULL);
 }
 
-TEST(value_inputs_must_be_known_when_planning)
+TEST(inputs_that_decide_shapes_are_captured)
 {
     segi_graph *g = NULL;
     CHECK_OK(build("dynamic_reshape.onnx", 0, &g));
-    float xs[6] = {0};
+    float xs[6] = {1, 2, 3, 4, 5, 6};
     int64_t ss[2] = {3, 2};
     seg_tensor *x = NULL, *s = NULL;
     CHECK_OK(seg_tensor_wrap(SEG_DTYPE_F32, 2, (const int64_t[]){2, 3}, xs, sizeof xs, &x));
     CHECK_OK(seg_tensor_wrap(SEG_DTYPE_I64, 1, (const int64_t[]){2}, ss, sizeof ss, &s));
     segi_plan *p = NULL;
     if (g)
-        CHECK_FAIL(segi_plan_create(g, (const seg_tensor *const[]){x, s}, &p),
-                   SEG_ERR_UNSUPPORTED, "Reshape node 'dyn': input 1 ('s') decides the output");
-    CHECK(p == NULL);
+        CHECK_OK(segi_plan_create(g, (const seg_tensor *const[]){x, s}, &p));
+    if (p) {
+        CHECK_OK(segi_plan_run(p, (const seg_tensor *const[]){x, s}));
+        const seg_tensor *y = segi_plan_output(p, 0);
+        CHECK(y->rank == 2 && y->dims[0] == 3 && y->dims[1] == 2);
+        CHECK(((const float *)y->data)[5] == 6);
+        /* The plan holds the shape's value: a new value needs a new plan. */
+        CHECK(segi_plan_matches(p, (const seg_tensor *const[]){x, s}));
+        ss[0] = 1;
+        ss[1] = 6;
+        CHECK(!segi_plan_matches(p, (const seg_tensor *const[]){x, s}));
+    }
+    segi_plan_free(p);
     seg_tensor_destroy(x);
     seg_tensor_destroy(s);
     segi_graph_free(g);
@@ -202,5 +212,5 @@ int main(void)
     return RUN_TESTS(CASE(conv_relu_at_every_level), CASE(batchnorm_folds_into_conv),
                      CASE(sigmoid_gate_fuses_as_silu), CASE(passes_and_plan_time_folding),
                      CASE(arena_reuses_buffers), CASE(structural_errors),
-                     CASE(value_inputs_must_be_known_when_planning));
+                     CASE(inputs_that_decide_shapes_are_captured));
 }

@@ -42,13 +42,26 @@ def type_problem(value_infos):
     return None
 
 
+def training(g):
+    for n in g.node:
+        if n.op_type == "BatchNormalization" and any(
+                a.name == "training_mode" and a.i for a in n.attribute):
+            return "BatchNormalization with training_mode=1 (libseg runs inference only)"
+        if n.op_type == "Dropout" and len(n.input) > 2 and n.input[2]:
+            return "Dropout in training mode is random (libseg runs inference only)"
+    return None
+
+
 def reason(model):
     g = model.graph
+    opset = next((o.version for o in model.opset_import if o.domain in ("", "ai.onnx")), 0)
+    if opset < 7:
+        return f"opset {opset}; libseg runs default-domain opsets 7 to 21"
     missing = sorted({n.op_type for n in g.node if n.domain not in ("", "ai.onnx")
                       or n.op_type not in OPS})
     if missing:
         return "operator " + ", ".join(missing) + " is not in libseg's operator set"
-    return type_problem(list(g.input) + list(g.output))
+    return type_problem(list(g.input) + list(g.output)) or training(g)
 
 
 def main():

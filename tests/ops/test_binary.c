@@ -122,7 +122,7 @@ TEST(prelu_slope_broadcasts_to_input_only)
     CHECK_F32(y, 3, DIMS(1, 2, 2), 0, {-0.5f, 2, -0.75f, 4});
     seg_tensor *bad = NULL;
     CHECK_FAIL(eval_at("PRelu", 17, NULL, 0, 2, IN(x, slope), 1, &bad), SEG_ERR_SHAPE,
-               "PRelu node 'test': input 1 does not broadcast to input 0");
+               "PRelu node 'test': input 1 shape [2, 1, 1] does not broadcast to input 0 shape [1, 2, 2]");
     DESTROY(x, slope, s1, y);
 }
 
