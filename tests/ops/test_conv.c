@@ -61,6 +61,26 @@ TEST(conv2d_pointwise_is_direct_gemm)
     CHECK_OP("Conv", NULL, 0, IN(G("x"), G("w"), G("b")), 1, IN(G("y")), 1e-4);
 }
 
+TEST(fused_relu_and_clip_pass_nan_through)
+{
+    seg_tensor *x = F32(3, DIMS(1, 1, 4), {NAN, -2.0f, 0.5f, 9.0f});
+    seg_tensor *w = F32(3, DIMS(1, 1, 1), {1.0f}), *y = NULL;
+    segi_attr a[3] = {attr_string("segi_activation", "relu")};
+    CHECK_OK(run_op("Conv", a, 1, 2, (const seg_tensor *const[]){x, w}, 1, &y));
+    const float *v = y ? seg_tensor_const_data(y) : NULL;
+    CHECK(v && isnan(v[0]) && v[1] == 0.0f && v[2] == 0.5f && v[3] == 9.0f);
+    seg_tensor_destroy(y);
+    a[0] = attr_string("segi_activation", "clip");
+    a[1] = attr_float("segi_activation_min", 0.0f);
+    a[2] = attr_float("segi_activation_max", 6.0f);
+    CHECK_OK(run_op("Conv", a, 3, 2, (const seg_tensor *const[]){x, w}, 1, &y));
+    v = y ? seg_tensor_const_data(y) : NULL;
+    CHECK(v && isnan(v[0]) && v[1] == 0.0f && v[2] == 0.5f && v[3] == 6.0f);
+    seg_tensor_destroy(y);
+    seg_tensor_destroy(x);
+    seg_tensor_destroy(w);
+}
+
 TEST(conv1d_and_conv3d)
 {
     const char *c = "conv1d";
@@ -212,7 +232,7 @@ int main(void)
     return RUN_TESTS(CASE(conv2d_asymmetric_pads_strides_dilations),
                      CASE(conv2d_groups_and_fused_activations), CASE(conv2d_depthwise_stride2),
                      CASE(conv2d_depthwise_wide_rows_dilated),
-                     CASE(conv2d_pointwise_is_direct_gemm), CASE(conv1d_and_conv3d),
+                     CASE(conv2d_pointwise_is_direct_gemm), CASE(fused_relu_and_clip_pass_nan_through), CASE(conv1d_and_conv3d),
                      CASE(conv_auto_pad_same_and_valid),
                      CASE(conv_im2col_tiles_match_a_direct_sum), CASE(conv_errors_name_the_node));
 }
