@@ -43,24 +43,29 @@ static seg_status output_geometry(segi_op_ctx *ctx, const int64_t *in, segi_auto
             return segi_op_error(ctx, SEG_ERR_FORMAT,
                                  "output_padding[%d] = %lld must be below the stride or "
                                  "dilation", i, (long long)op);
-        if (in[i] > SEGI_WIN_MAX_SIZE)
-            return segi_op_error(ctx, SEG_ERR_LIMIT, "spatial axis %d has %lld points", i,
-                                 (long long)in[i]);
+        int64_t strided;
+        if (in[i] < 1 || !segi_dim_mul(in[i], w->stride[a], SEGI_WIN_MAX_SIZE, &strided))
+            return segi_op_error(ctx, SEG_ERR_LIMIT,
+                                 "spatial axis %d: %lld points (1 to %lld times the stride)",
+                                 i, (long long)in[i], (long long)SEGI_WIN_MAX_SIZE);
         w->grid[a] = in[i];
-        int64_t full = w->stride[a] * (in[i] - 1) + op + (w->kernel[a] - 1) * w->dilation[a] + 1;
+        int64_t full = strided - w->stride[a] + op + (w->kernel[a] - 1) * w->dilation[a] + 1;
         int64_t out;
         if (n_oshape >= 0) {
             out = oshape[n_oshape - nd + i];
+            if (out < 0 || out > SEGI_WIN_MAX_SIZE)
+                return segi_op_error(ctx, SEG_ERR_SHAPE, "output_shape[%d] = %lld", i,
+                                     (long long)out);
             split_total(w, a, full - out, ap);
         } else if (ap == SEGI_PAD_SAME_UPPER || ap == SEGI_PAD_SAME_LOWER) {
-            out = in[i] * w->stride[a];
+            out = strided;
             split_total(w, a, full - out, ap);
         } else {
             if (ap == SEGI_PAD_VALID)
                 w->pad0[a] = w->pad1[a] = 0;
             out = full - w->pad0[a] - w->pad1[a];
         }
-        if (out < 0 || in[i] < 1)
+        if (out < 0)
             return segi_op_error(ctx, SEG_ERR_SHAPE,
                                  "spatial axis %d: input %lld gives output size %lld", i,
                                  (long long)in[i], (long long)out);
