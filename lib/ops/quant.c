@@ -8,6 +8,7 @@
  * int32 accumulators come out exact whatever order BLAS adds in. Requantization
  * rounds half to even (rint in the default rounding mode) and saturates.
  */
+#include "ops/checks.h"
 #include "ops/matmul.h"
 #include "ops/window.h"
 
@@ -48,18 +49,20 @@ static void qput(seg_tensor *t, size_t i, double v)
     }
 }
 
-/* Input i (optional when `optional`) is a scale / zero point of 1 or `len` values. */
-static seg_status check_param(segi_op_ctx *ctx, int i, const char *what, bool optional,
+typedef enum param_kind { SCALE, ZERO_POINT, OPTIONAL_ZERO_POINT } param_kind;
+
+/* Input i is a scale (f32) or zero point (u8, i8, i32) of 1 or `len` values. */
+static seg_status check_param(segi_op_ctx *ctx, int i, const char *what, param_kind kind,
                               int64_t len)
 {
     const seg_tensor *t = i < ctx->n_in ? ctx->in[i] : NULL;
     if (!t) {
-        if (optional)
+        if (kind == OPTIONAL_ZERO_POINT)
             return SEG_OK;
         return segi_op_error(ctx, SEG_ERR_FORMAT, "%s (input %d) is required", what, i);
     }
-    bool scale = strstr(what, "scale") != NULL;
-    if (scale ? t->dtype != SEG_DTYPE_F32 : !(is_q8(t->dtype) || t->dtype == SEG_DTYPE_I32))
+    if (kind == SCALE ? t->dtype != SEG_DTYPE_F32
+                      : !(is_q8(t->dtype) || t->dtype == SEG_DTYPE_I32))
         return segi_op_error(ctx, SEG_ERR_UNSUPPORTED, "%s (input %d) has dtype %s", what, i,
                              seg_dtype_name(t->dtype));
     int64_t n = (int64_t)seg_tensor_count(t);
@@ -109,13 +112,16 @@ static seg_status linear_split(segi_op_ctx *ctx, axis_split *sp)
         if (axis < 0)
             axis += x->rank;
         sp->outer = sp->inner = 1;
-        for (int d = 0; d < x->rank; d++)
-            *(d < axis ? &sp->outer : &sp->inner) *= d == axis ? 1 : x->dims[d];
+        for (int d = 0; d < x->rank; d++) {
+            int64_t *part = d < axis ? &sp->outer : &sp->inner;
+            if (d != axis && !segi_dim_mul(*part, x->dims[d], INT64_MAX, part))
+                return segi_op_error(ctx, SEG_ERR_LIMIT, "element count overflows");
+        }
         sp->len = x->dims[axis];
     }
-    seg_status st = check_param(ctx, 1, "scale", false, sp->len);
+    seg_status st = check_param(ctx, 1, "scale", SCALE, sp->len);
     if (st == SEG_OK)
-        st = check_param(ctx, 2, "zero point", true, sp->len);
+        st = check_param(ctx, 2, "zero point", OPTIONAL_ZERO_POINT, sp->len);
     return st;
 }
 
@@ -348,18 +354,19 @@ static seg_status check_operand_dtypes(segi_op_ctx *ctx, const qlayout *l)
 static seg_status check_operands(segi_op_ctx *ctx, const qlayout *l, int64_t a_len,
                                  int64_t b_len)
 {
+    param_kind zp = l->qlinear ? ZERO_POINT : OPTIONAL_ZERO_POINT;
     seg_status st;
     if ((st = check_zp_dtype(ctx, l->a_zp, l->a)) != SEG_OK ||
         (st = check_zp_dtype(ctx, l->b_zp, l->b)) != SEG_OK ||
-        (st = check_param(ctx, l->a_zp, "zero point of A / x", !l->qlinear, a_len)) != SEG_OK ||
-        (st = check_param(ctx, l->b_zp, "zero point of B / w", !l->qlinear, b_len)) != SEG_OK)
+        (st = check_param(ctx, l->a_zp, "zero point of A / x", zp, a_len)) != SEG_OK ||
+        (st = check_param(ctx, l->b_zp, "zero point of B / w", zp, b_len)) != SEG_OK)
         return st;
     if (!l->qlinear)
         return SEG_OK;
-    if ((st = check_param(ctx, l->a_scale, "scale of A / x", false, a_len)) != SEG_OK ||
-        (st = check_param(ctx, l->b_scale, "scale of B / w", false, b_len)) != SEG_OK ||
-        (st = check_param(ctx, l->y_scale, "output scale", false, 1)) != SEG_OK ||
-        (st = check_param(ctx, l->y_zp, "output zero point", false, 1)) != SEG_OK)
+    if ((st = check_param(ctx, l->a_scale, "scale of A / x", SCALE, a_len)) != SEG_OK ||
+        (st = check_param(ctx, l->b_scale, "scale of B / w", SCALE, b_len)) != SEG_OK ||
+        (st = check_param(ctx, l->y_scale, "output scale", SCALE, 1)) != SEG_OK ||
+        (st = check_param(ctx, l->y_zp, "output zero point", ZERO_POINT, 1)) != SEG_OK)
         return st;
     if (!is_q8(ctx->in[l->y_zp]->dtype))
         return segi_op_error(ctx, SEG_ERR_UNSUPPORTED, "output zero point dtype %s",

@@ -152,6 +152,12 @@ TEST(quant_errors)
     CHECK_FAIL(run_op("QLinearMatMul", NULL, 0, 8,
                       (const seg_tensor *const[]){q, s1, zpi8, q, s1, zpi8, s1, zpi8}, 1, y),
                SEG_ERR_SHAPE, "zero point (input 2) is i8 but input 0 is u8");
+    const uint8_t zu = 0;
+    seg_tensor *zpu8 = tensor_of(SEG_DTYPE_U8, 0, NULL, &zu);
+    CHECK_FAIL(run_op("QLinearMatMul", NULL, 0, 8,
+                      (const seg_tensor *const[]){q, s1, NULL, q, s1, zpu8, s1, zpu8}, 1, y),
+               SEG_ERR_FORMAT, "zero point of A / x (input 2) is required");
+    seg_tensor_destroy(zpu8);
     CHECK(y[0] == NULL);
     seg_tensor *all[] = {x, s2, s1, zp, q, zpi8, q3};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
