@@ -1,10 +1,11 @@
 /*
- * Conv: im2col + cblas_sgemm per image and group. 1x1 stride-1 unpadded convolutions
- * multiply the weights by the input directly (it already is the column matrix).
- * Depthwise convolutions (one input and one output channel per group) are a GEMM of a
- * single row, which wastes im2col's copy: they accumulate each tap's shifted input
- * rows straight into the output instead. The bias and a fused activation
- * (ops/fused_act.h) are applied in one pass per group while the output is in cache.
+ * Conv: im2col + cblas_sgemm per image and group, over tiles of output rows so that
+ * the column buffer stays bounded. 1x1 stride-1 unpadded convolutions multiply the
+ * weights by the input directly (it already is the column matrix). Depthwise
+ * convolutions (one input and one output channel per group) would be GEMMs of a single
+ * row, which waste im2col's copy: each output row sums its taps directly instead. The
+ * bias and a fused activation (ops/fused_act.h) are applied in one pass per tile while
+ * the output is in cache.
  */
 #include "ops/fused_act.h"
 #include "ops/window.h"
