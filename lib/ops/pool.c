@@ -117,7 +117,8 @@ static void pool_planes(const pool_plan *p, const float *x, float *y, int64_t *i
     }
 }
 
-static seg_status check_input(segi_op_ctx *ctx, bool ints_ok)
+/* Check the input and set the kind and the number of planes. */
+static seg_status plan_input(segi_op_ctx *ctx, pool_kind kind, bool ints_ok, pool_plan *p)
 {
     const seg_tensor *x = ctx->in[0];
     bool int8 = x->dtype == SEG_DTYPE_U8 || x->dtype == SEG_DTYPE_I8;
@@ -126,17 +127,20 @@ static seg_status check_input(segi_op_ctx *ctx, bool ints_ok)
                              seg_dtype_name(x->dtype));
     if (x->rank < 3 || x->rank > 5)
         return segi_op_error(ctx, SEG_ERR_SHAPE, "input rank %d, expected 3 to 5", x->rank);
+    memset(p, 0, sizeof *p);
+    p->kind = kind;
+    if (!segi_dim_mul(x->dims[0], x->dims[1], INT64_MAX, &p->planes))
+        return segi_op_error(ctx, SEG_ERR_LIMIT, "%lld x %lld planes", (long long)x->dims[0],
+                             (long long)x->dims[1]);
     return SEG_OK;
 }
 
 static seg_status plan_window(segi_op_ctx *ctx, pool_kind kind, pool_plan *p)
 {
-    seg_status st = check_input(ctx, kind == POOL_MAX);
+    seg_status st = plan_input(ctx, kind, kind == POOL_MAX, p);
     if (st != SEG_OK)
         return st;
     const seg_tensor *x = ctx->in[0];
-    p->kind = kind;
-    p->planes = x->dims[0] * x->dims[1];
     p->include_pad = segi_op_attr_int(ctx, "count_include_pad", 0) != 0;
     int64_t order = kind == POOL_MAX ? segi_op_attr_int(ctx, "storage_order", 0) : 0;
     if (order != 0 && order != 1)
@@ -151,21 +155,18 @@ static seg_status plan_window(segi_op_ctx *ctx, pool_kind kind, pool_plan *p)
 
 static seg_status plan_global(segi_op_ctx *ctx, pool_kind kind, pool_plan *p)
 {
-    seg_status st = check_input(ctx, false);
+    seg_status st = plan_input(ctx, kind, false, p);
     if (st != SEG_OK)
         return st;
     const seg_tensor *x = ctx->in[0];
     int nd = x->rank - 2, at = SEGI_WIN_AXES - nd;
-    memset(p, 0, sizeof *p);
-    p->kind = kind;
-    p->planes = x->dims[0] * x->dims[1];
     p->w.nd = nd;
     for (int a = 0; a < SEGI_WIN_AXES; a++) {
         int64_t in = a < at ? 1 : x->dims[2 + a - at];
         p->w.image[a] = p->w.kernel[a] = in;
         p->w.grid[a] = p->w.stride[a] = p->w.dilation[a] = 1;
     }
-    return SEG_OK;
+    return segi_window_check(ctx, &p->w);
 }
 
 static seg_status plan(segi_op_ctx *ctx, pool_plan *p)
@@ -187,17 +188,15 @@ static seg_status pool_infer(segi_op_ctx *ctx)
     const seg_tensor *x = ctx->in[0];
     int64_t dims[5] = {x->dims[0], x->dims[1]};
     memcpy(dims + 2, segi_window_grid_dims(&p.w), (size_t)p.w.nd * sizeof dims[0]);
-    if (x->dtype != SEG_DTYPE_F32) {
-        size_t n = seg_tensor_count(x);
-        size_t m = (size_t)(p.planes * segi_window_grid_size(&p.w));
-        if (__builtin_add_overflow(n, m, &n) ||
+    if ((st = segi_op_set_output(ctx, 0, x->dtype, x->rank, dims)) != SEG_OK ||
+        (ctx->n_out > 1 && (st = segi_op_set_output(ctx, 1, SEG_DTYPE_I64, x->rank, dims))))
+        return st;
+    if (x->dtype != SEG_DTYPE_F32) {  /* int8 / uint8: one byte per element */
+        size_t n;
+        if (__builtin_add_overflow(x->nbytes, ctx->out[0]->nbytes, &n) ||
             __builtin_mul_overflow(n, sizeof(float), &ctx->scratch_bytes))
             return segi_op_error(ctx, SEG_ERR_LIMIT, "scratch size overflows");
     }
-    if ((st = segi_op_set_output(ctx, 0, x->dtype, x->rank, dims)) != SEG_OK)
-        return st;
-    if (ctx->n_out > 1)
-        return segi_op_set_output(ctx, 1, SEG_DTYPE_I64, x->rank, dims);
     return SEG_OK;
 }
 
