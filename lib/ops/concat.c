@@ -105,6 +105,7 @@ static seg_status split_sizes(segi_op_ctx *ctx, int *axis, int64_t *sizes)
         st = segi_value_ints(ctx, 1, "split", sizes, ctx->n_out, &n);
         if (st != SEG_OK)
             return st;
+        n = n ? n : -1;  /* an empty split is no split */
     }
     if (n < 0) {
         int64_t parts = segi_op_attr_int(ctx, "num_outputs", ctx->n_out);

@@ -162,6 +162,8 @@ static seg_status squeeze_infer(segi_op_ctx *ctx)
     int64_t axes[SEG_MAX_RANK];
     int n;
     seg_status st = get_axes(ctx, axes, &n);
+    if (n == 0)
+        n = -1;  /* empty axes squeeze every size-1 axis, as when absent (ONNX Runtime) */
     if (st == SEG_OK && n >= 0)
         st = segi_value_axes(ctx, axes, n, x->rank, "axes");
     if (st != SEG_OK)

@@ -196,6 +196,8 @@ def join_cases():
     case("split18_num_outputs_uneven", "Split", 18, {"axis": 2, "num_outputs": 2}, [x],
          [x[:, :, :3], x[:, :, 3:]])
     case("split13_equal", "Split", 13, {}, [x[:2]], [x[:1], x[1:2]])
+    case("split13_empty_split", "Split", 13, {"axis": 2}, [x, np.zeros(0, np.int64)],
+         [x[:, :, :1], x[:, :, 1:2], x[:, :, 2:3], x[:, :, 3:4], x[:, :, 4:]])
     y = rng.integers(0, 5, (3, 0, 5)).astype(np.int64)
     z = rng.integers(0, 5, (3, 2, 5)).astype(np.int64)
     case("concat_with_empty", "Concat", 13, {"axis": 1}, [y, z, y, z],
@@ -294,6 +296,7 @@ def shape_cases():
     case("reshape_copy_and_infer", "Reshape", 13, {}, [x, i64(0, -1)], [x.reshape(2, 3)])
     case("squeeze11_attribute", "Squeeze", 11, {"axes": [-1, 1]}, [x], [x.reshape(2, 3)])
     case("squeeze13_all", "Squeeze", 13, {}, [x], [x.reshape(2, 3)])
+    case("squeeze13_empty_axes", "Squeeze", 13, {}, [x, np.zeros(0, np.int64)], [x.reshape(2, 3)])
     case("unsqueeze11_attribute", "Unsqueeze", 11, {"axes": [0, -1]}, [x], [x.reshape(1, 2, 1, 3, 1, 1)])
     case("unsqueeze13_input", "Unsqueeze", 13, {}, [x, i64(5, 1)], [x.reshape(2, 1, 1, 3, 1, 1)])
     case("flatten_axis0", "Flatten", 13, {"axis": 0}, [x], [x.reshape(1, 6)])
