@@ -132,7 +132,14 @@ static void constant_value(segi_op_ctx *ctx, unsigned char *value)
         return;
     }
     float v = segi_op_attr_float(ctx, "value", 0.0f);
-    union { float f; uint16_t h; int64_t i64; int32_t i32; int8_t i8; uint8_t u8; uint16_t u16; } u;
+    union {
+        float f;
+        uint16_t h, u16;
+        int64_t i64;
+        int32_t i32;
+        int8_t i8;
+        uint8_t u8;
+    } u;
     switch (x->dtype) {
     case SEG_DTYPE_F32: u.f = v; break;
     case SEG_DTYPE_F16: seg_f32_to_f16(&v, &u.h, 1); break;

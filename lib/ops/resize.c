@@ -495,20 +495,13 @@ static void pass_rows(const float *src, float *dst, int64_t outer, int64_t n_in,
     }
 }
 
-static int64_t prod(const int64_t *dims, int from, int to)
-{
-    int64_t n = 1;
-    for (int d = from; d < to; d++)
-        n *= dims[d];
-    return n;
-}
-
 static void run_interpolation(const plan *p, const passes *ps, const table *tables,
                               const float *src, float *dst, float *buf[2])
 {
     int first = ps->first;
-    int64_t planes = prod(p->in, 0, first);
-    int64_t in_plane = prod(p->in, first, p->rank), out_plane = prod(p->out, first, p->rank);
+    int64_t planes = segi_value_span(p->in, 0, first);
+    int64_t in_plane = segi_value_span(p->in, first, p->rank);
+    int64_t out_plane = segi_value_span(p->out, first, p->rank);
     for (int64_t pl = 0; pl < planes; pl++) {
         int64_t cur[SEG_MAX_RANK];
         memcpy(cur, p->in, sizeof cur);
@@ -516,7 +509,8 @@ static void run_interpolation(const plan *p, const passes *ps, const table *tabl
         for (int a = 0; a < ps->n; a++) {
             int d = ps->axes[a];
             float *to = a == ps->n - 1 ? dst + pl * out_plane : buf[a & 1];
-            int64_t outer = prod(cur, first, d), inner = prod(cur, d + 1, p->rank);
+            int64_t outer = segi_value_span(cur, first, d);
+            int64_t inner = segi_value_span(cur, d + 1, p->rank);
             if (inner == 1)
                 pass_last(from, to, outer, cur[d], &tables[d], p->extrapolation);
             else

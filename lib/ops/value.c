@@ -8,9 +8,14 @@ bool segi_value_present(const segi_op_ctx *ctx, int i)
 
 size_t segi_value_count(const seg_tensor *t)
 {
-    size_t n = 1;
-    for (int d = 0; d < t->rank; d++)
-        n *= (size_t)t->dims[d];
+    return (size_t)segi_value_span(t->dims, 0, t->rank);
+}
+
+int64_t segi_value_span(const int64_t *dims, int from, int to)
+{
+    int64_t n = 1;
+    for (int d = from; d < to; d++)
+        n *= dims[d];
     return n;
 }
 
