@@ -571,12 +571,8 @@ static seg_status resize_run(segi_op_ctx *ctx)
         const int64_t *maps[SEG_MAX_RANK];
         for (int d = 0; d < p.rank; d++)
             maps[d] = tables[d].idx;
-        unsigned char fill[8] = {0};
-        float e = p.extrapolation;
-        if (x->dtype == SEG_DTYPE_F32)
-            memcpy(fill, &e, sizeof e);
-        else if (x->dtype == SEG_DTYPE_F16)
-            seg_f32_to_f16(&e, (uint16_t *)fill, 1);
+        unsigned char fill[8];
+        segi_value_from_float(x->dtype, p.extrapolation, fill);
         segi_mapped_copy(y->data, x->data, seg_dtype_size(x->dtype), p.rank, y->dims,
                          x->dims, maps, fill);
     } else {
