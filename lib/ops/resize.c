@@ -555,7 +555,7 @@ static seg_status resize_run(segi_op_ctx *ctx)
     /* Scratch: every axis's indices, then every axis's weights, then two buffers. */
     table tables[SEG_MAX_RANK];
     int64_t *idx = ctx->scratch;
-    float *w = (float *)(idx + ps.taps_total);
+    float *w = (float *)((char *)ctx->scratch + ps.taps_total * sizeof(int64_t));
     for (int d = 0; d < p.rank; d++) {
         int64_t first;
         kernel_taps(&p, d, &tables[d].taps, &first);
