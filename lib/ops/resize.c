@@ -384,6 +384,8 @@ static int axis_is_identity(const plan *p, int d)
         return 0;
     for (int64_t i = 0; i < p->out[d]; i++) {
         double x = source_coord(p, d, i);
+        if (p->coord == TF_CROP_AND_RESIZE && (x < 0 || x > (double)(p->in[d] - 1)))
+            return 0;
         if (p->mode == NEAREST ? nearest_index(p, d, x) != i : x != (double)i)
             return 0;
     }
