@@ -5,13 +5,19 @@ Expected outputs come from NumPy (indexing, padding, casting) and PyTorch
 (F.interpolate for Resize's nearest, linear and cubic modes). Each case is a folder
 tests/data/ops_shape/<name>/ holding case.txt and small .npy files.
 
+tests/data/ops_shape_models/ gets small PyTorch exports (tests/ops/test_shape_exports.c)
+whose Resize sizes come from Shape -> Slice -> Concat chains, with channel shuffles,
+reflect padding and slicing around them, and PyTorch's outputs.
+
 Run with Debian's interpreter: /usr/bin/python3 tests/goldens/ops_shape.py
 """
 import os
 import shutil
+import warnings
 
 import numpy as np
 import torch
+import torch.nn as nn
 import torch.nn.functional as F
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "ops_shape")
@@ -307,6 +313,50 @@ def shape_cases():
          [x, np.ones(x.shape, np.bool_)])
 
 
+class Exported(nn.Module):
+    """Resize to another input's size (or by 2), then the shape plumbing PyTorch emits
+    around it: concat, channel shuffle (reshape/transpose), reflect pad, slice,
+    flatten, permute."""
+
+    def __init__(self, mode, align_corners, by_size):
+        super().__init__()
+        self.mode, self.by_size = mode, by_size
+        self.kw = {} if mode == "nearest" else {"align_corners": align_corners}
+
+    def forward(self, x, y):
+        if self.by_size:
+            z = F.interpolate(x, size=y.shape[2:], mode=self.mode, **self.kw)
+        else:
+            z = F.interpolate(x, scale_factor=2.0, mode=self.mode, **self.kw)
+        z = torch.cat([z, y], 1)
+        b, c, h, w = z.shape
+        z = z.reshape(b, c // 2, 2, h, w).transpose(1, 2).reshape(b, c, h, w)
+        z = F.pad(z, (1, 2, 0, 1), mode="reflect")
+        return z[:, :, 1:-1, 2:].flatten(2).permute(0, 2, 1)
+
+
+def export_cases():
+    root = ROOT + "_models"
+    shutil.rmtree(root, ignore_errors=True)
+    os.makedirs(root)
+    warnings.filterwarnings("ignore")  # the exporter's notes on shape inference
+    torch.manual_seed(20261125)
+    x, y = torch.randn(1, 4, 7, 9), torch.randn(1, 4, 14, 18)
+    np.save(os.path.join(root, "x.npy"), x.numpy())
+    np.save(os.path.join(root, "y.npy"), y.numpy())
+    for opset, mode, ac, by_size in [(11, "bilinear", False, True), (13, "nearest", False, True),
+                                     (13, "nearest", False, False), (13, "bilinear", False, True),
+                                     (13, "bilinear", True, True), (13, "bicubic", False, False),
+                                     (16, "bicubic", True, True), (16, "bilinear", False, False)]:
+        name = "%s_opset%d%s_%s" % (mode, opset, "_align" if ac else "", "size" if by_size else "x2")
+        m = Exported(mode, ac, by_size)
+        path = os.path.join(root, name + ".onnx")
+        torch.onnx.export(m, (x, y), path, opset_version=opset, input_names=["x", "y"],
+                          output_names=["out"])
+        np.save(os.path.join(root, name + ".expected.npy"),
+                np.ascontiguousarray(m(x, y).detach().numpy()))
+
+
 def main():
     shutil.rmtree(ROOT, ignore_errors=True)
     os.makedirs(ROOT)
@@ -317,6 +367,7 @@ def main():
     index_cases()
     cast_cases()
     shape_cases()
+    export_cases()
 
 
 if __name__ == "__main__":
