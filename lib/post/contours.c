@@ -128,7 +128,8 @@ static int add_contour(tracer *t, int32_t parent, int hole)
 
 /* OpenCV's raster scan, including where it resumes after a border and which pixel it
  * remembers as the last border met (lnbd). */
-static int scan(tracer *t, size_t h, size_t w, seg_contour_mode mode)
+static int scan(tracer *t, const uint8_t *bitmap, size_t stride, size_t h, size_t w,
+                seg_contour_mode mode)
 {
     const size_t W = w + 2;
     int32_t *img = t->img;
@@ -136,7 +137,16 @@ static int scan(tracer *t, size_t h, size_t w, seg_contour_mode mode)
         int32_t prev = 0;
         ptrdiff_t lnbd_x = 0;
         int32_t *row = img + y * W;
+        const uint8_t *src = bitmap + (y - 1) * stride - 1; /* src[x] is row[x]'s pixel */
         for (size_t x = 1; x <= w; x++) {
+            /* background is never marked: skip it in the bitmap eight pixels at a time */
+            for (uint64_t v; prev == 0 && x + 7 <= w; x += 8) {
+                memcpy(&v, src + x, 8);
+                if (v)
+                    break;
+            }
+            if (x > w)
+                break;
             int32_t p = row[x];
             if (p == prev)
                 continue;
@@ -259,7 +269,7 @@ seg_status seg_contours_find(const uint8_t *bitmap, int64_t h, int64_t w, size_t
                           (int)approx);
     const size_t H = (size_t)h, W = (size_t)w, PW = W + 2;
     tracer t = {.simple = approx == SEG_CONTOUR_APPROX_SIMPLE};
-    t.img = calloc((H + 2) * PW, sizeof *t.img);
+    t.img = malloc((H + 2) * PW * sizeof *t.img);
     seg_contours *c = calloc(1, sizeof *c);
     seg_status st = SEG_OK;
     if (!t.img || !c) {
@@ -267,12 +277,18 @@ seg_status seg_contours_find(const uint8_t *bitmap, int64_t h, int64_t w, size_t
                         (long long)h, (long long)w);
         goto fail;
     }
-    for (size_t y = 0; y < H; y++)
+    memset(t.img, 0, PW * sizeof *t.img);
+    memset(t.img + (H + 1) * PW, 0, PW * sizeof *t.img);
+    for (size_t y = 0; y < H; y++) {
+        int32_t *row = t.img + (y + 1) * PW;
+        const uint8_t *src = bitmap + y * stride;
+        row[0] = row[W + 1] = 0;
         for (size_t x = 0; x < W; x++)
-            t.img[(y + 1) * PW + x + 1] = bitmap[y * stride + x] != 0;
+            row[x + 1] = src[x] != 0;
+    }
     for (int s = 0; s < 8; s++)
         t.delta[s] = DY[s] * (ptrdiff_t)PW + DX[s];
-    if (scan(&t, H, W, mode)) {
+    if (scan(&t, bitmap, stride, H, W, mode)) {
         st = segi_error(SEG_ERR_OUT_OF_MEMORY, "%s: contour points", __func__);
         goto fail;
     }
