@@ -9,5 +9,7 @@
 #include "seg_npy.h"
 #include "seg_options.h"
 #include "seg_tensor.h"
+#include "seg_image.h"
+#include "seg_model.h"
 
 #endif /* SEG_H */
