@@ -72,7 +72,7 @@ SEG_API SEG_NODISCARD seg_status seg_rle_from_string(int64_t h, int64_t w, const
  * (x0, y0, x1, y1, ...), with (0, 0) the top-left corner of the first pixel, exactly as
  * pycocotools frPoly: a square [0,0, 0,9, 9,9, 9,0] covers 81 pixels. As in COCO, a list
  * of exactly four numbers is a box [x, y, w, h] (seg_rle_from_box). Fewer than 3 points,
- * an odd count, or a NaN, infinite or out-of-range (|v| > 2^28) coordinate is
+ * an odd count, or a NaN, infinite or out-of-range (|v| > 2^24) coordinate is
  * SEG_ERR_INVALID_ARGUMENT.
  */
 SEG_API SEG_NODISCARD seg_status seg_rle_from_polygon(int64_t h, int64_t w, const double *xy,
