@@ -73,7 +73,8 @@ SEG_API SEG_NODISCARD seg_status seg_rle_from_string(int64_t h, int64_t w, const
  * pycocotools frPoly: a square [0,0, 0,9, 9,9, 9,0] covers 81 pixels. As in COCO, a list
  * of exactly four numbers is a box [x, y, w, h] (seg_rle_from_box). Fewer than 3 points,
  * an odd count, or a NaN, infinite or out-of-range (|v| > 2^24) coordinate is
- * SEG_ERR_INVALID_ARGUMENT.
+ * SEG_ERR_INVALID_ARGUMENT; a boundary longer than 2^27 steps of 1/5 pixel (coordinates
+ * far outside any real image) is SEG_ERR_LIMIT.
  */
 SEG_API SEG_NODISCARD seg_status seg_rle_from_polygon(int64_t h, int64_t w, const double *xy,
                                                       size_t n_values, seg_rle **out);
