@@ -2,11 +2,12 @@
  * same contours come out with the same starting points, point order, contour order and
  * hierarchy.
  *
- * The bitmap is copied into an int32 image with a one-pixel zero frame: 0 background,
- * 1 foreground not yet on a traced border, +-(id + 2) on a border traced as contour id
- * (negative where the pixel's right neighbour was examined and is background: Suzuki's
- * "-NBD", which stops the raster scan from starting that border again). OpenCV keeps
- * 7-bit labels and disambiguates reused ones; unique labels give the same owners. */
+ * The bitmap is copied into a byte image with a one-pixel zero frame: BG, FG (not yet on
+ * a traced border), MARKED (on a traced border) or RIGHT_EDGE (on a traced border whose
+ * right neighbour was examined and is background: Suzuki's "-NBD", which stops the raster
+ * scan from starting that border again). `owner` holds, for marked pixels only, the
+ * contour that marked them last. OpenCV stores the owner in the pixel as a 7-bit label
+ * and disambiguates reused labels; a full-width owner gives the same answers. */
 #include "core/error.h"
 #include "seg/seg_mask.h"
 
@@ -27,8 +28,11 @@ typedef struct found {
     size_t start;   /* first point in the shared point buffer */
 } found;
 
+enum { BG = 0, FG = 1, MARKED = 2, RIGHT_EDGE = 3 };
+
 typedef struct tracer {
-    int32_t *img;
+    uint8_t *img;
+    int32_t *owner; /* read only where img is MARKED or RIGHT_EDGE; never initialised */
     ptrdiff_t delta[8];
     int simple;
     int32_t *xy; /* points of every contour, in discovery order */
@@ -57,13 +61,13 @@ static int push_point(tracer *t, int x, int y)
     return 0;
 }
 
-/* Follow the border that starts at pixel i0 = (x, y), marking it with `label`. The
+/* Follow the border that starts at pixel i0 = (x, y), marking it as contour `id`. The
  * first neighbour is searched clockwise from the background side (left of an outer
  * border's start, right of a hole's), the rest counter-clockwise from the pixel we came
  * from. SIMPLE keeps a point only where the direction changes. */
-static int follow(tracer *t, ptrdiff_t i0, int x, int y, int hole, int32_t label)
+static int follow(tracer *t, ptrdiff_t i0, int x, int y, int hole, int32_t id)
 {
-    int32_t *img = t->img;
+    uint8_t *img = t->img;
     const ptrdiff_t *d = t->delta;
     int s_end = hole ? 0 : 4, s = s_end;
     ptrdiff_t i1;
@@ -72,7 +76,8 @@ static int follow(tracer *t, ptrdiff_t i0, int x, int y, int hole, int32_t label
         i1 = i0 + d[s];
     } while (img[i1] == 0 && s != s_end);
     if (s == s_end) { /* an isolated pixel */
-        img[i0] = -label;
+        img[i0] = RIGHT_EDGE;
+        t->owner[i0] = id;
         return push_point(t, x, y);
     }
     ptrdiff_t i3 = i0, i4;
@@ -83,10 +88,13 @@ static int follow(tracer *t, ptrdiff_t i0, int x, int y, int hole, int32_t label
             i4 = i3 + d[++s & 7];
         while (img[i4] == 0);
         s &= 7;
-        if ((unsigned)(s - 1) < (unsigned)s_end) /* the search passed the right neighbour */
-            img[i3] = -label;
-        else if (img[i3] == 1)
-            img[i3] = label;
+        if ((unsigned)(s - 1) < (unsigned)s_end) { /* the search passed the right neighbour */
+            img[i3] = RIGHT_EDGE;
+            t->owner[i3] = id;
+        } else if (img[i3] == FG) {
+            img[i3] = MARKED;
+            t->owner[i3] = id;
+        }
         if (!t->simple || s != prev_s) {
             if (push_point(t, x, y))
                 return -1;
@@ -102,12 +110,12 @@ static int follow(tracer *t, ptrdiff_t i0, int x, int y, int hole, int32_t label
 }
 
 /* The contour a new border belongs under, from the last border pixel met on its row. */
-static int32_t find_parent(const tracer *t, seg_contour_mode mode, int hole, int32_t lnbd_val,
+static int32_t find_parent(const tracer *t, seg_contour_mode mode, int hole, ptrdiff_t lnbd,
                            ptrdiff_t lnbd_x)
 {
     if (mode <= SEG_CONTOUR_LIST || (!hole && mode == SEG_CONTOUR_CCOMP) || lnbd_x <= 0)
         return -1;
-    int32_t owner = (lnbd_val < 0 ? -lnbd_val : lnbd_val) - 2;
+    int32_t owner = t->owner[lnbd];
     /* a border of the same kind is a sibling: share its parent */
     return t->c[owner].hole == hole ? t->c[owner].parent : owner;
 }
@@ -126,48 +134,50 @@ static int add_contour(tracer *t, int32_t parent, int hole)
     return 0;
 }
 
+/* The pixel value OpenCV would see: marked pixels of different contours differ. */
+static int same_value(const tracer *t, const uint8_t *row, ptrdiff_t base, size_t x)
+{
+    return row[x] == row[x - 1] &&
+           (row[x] < MARKED || t->owner[base + (ptrdiff_t)x] == t->owner[base + (ptrdiff_t)x - 1]);
+}
+
 /* OpenCV's raster scan, including where it resumes after a border and which pixel it
- * remembers as the last border met (lnbd). */
-static int scan(tracer *t, const uint8_t *bitmap, size_t stride, size_t h, size_t w,
-                seg_contour_mode mode)
+ * remembers as the last border met (lnbd). OpenCV compares each pixel with the one
+ * before; runs of equal unmarked pixels are skipped eight at a time. */
+static int scan(tracer *t, size_t h, size_t w, seg_contour_mode mode)
 {
     const size_t W = w + 2;
-    int32_t *img = t->img;
     for (size_t y = 1; y <= h; y++) {
-        int32_t prev = 0;
-        ptrdiff_t lnbd_x = 0;
-        int32_t *row = img + y * W;
-        const uint8_t *src = bitmap + (y - 1) * stride - 1; /* src[x] is row[x]'s pixel */
+        ptrdiff_t lnbd_x = 0, base = (ptrdiff_t)(y * W);
+        uint8_t *row = t->img + base;
         for (size_t x = 1; x <= w; x++) {
-            /* background is never marked: skip it in the bitmap eight pixels at a time */
-            for (uint64_t v; prev == 0 && x + 7 <= w; x += 8) {
-                memcpy(&v, src + x, 8);
-                if (v)
+            uint8_t prev = row[x - 1];
+            for (uint64_t v; prev < MARKED && x + 7 <= w; x += 8) {
+                memcpy(&v, row + x, 8);
+                if (v != prev * UINT64_C(0x0101010101010101))
                     break;
             }
             if (x > w)
                 break;
-            int32_t p = row[x];
-            if (p == prev)
+            if (same_value(t, row, base, x))
                 continue;
-            int hole = !(prev == 0 && p == 1);
-            int start = !hole || (p == 0 && prev >= 1);
-            if (start && hole && prev != 1)
+            uint8_t p = row[x];
+            int hole = !(prev == BG && p == FG);
+            int start = !hole || (p == BG && (prev == FG || prev == MARKED));
+            if (start && hole && prev == MARKED)
                 lnbd_x = (ptrdiff_t)x - 1;
-            if (start && mode == SEG_CONTOUR_EXTERNAL && (hole || row[lnbd_x] > 0))
+            if (start && mode == SEG_CONTOUR_EXTERNAL && (hole || row[lnbd_x] == MARKED))
                 start = 0;
             if (!start) {
-                prev = p;
-                if (p != 0 && p != 1)
+                if (p >= MARKED)
                     lnbd_x = (ptrdiff_t)x;
                 continue;
             }
-            int32_t parent = find_parent(t, mode, hole, row[lnbd_x], lnbd_x);
+            int32_t parent = find_parent(t, mode, hole, base + lnbd_x, lnbd_x);
             if (add_contour(t, parent, hole) ||
-                follow(t, (ptrdiff_t)(y * W + x) - hole, (int)x - hole, (int)y, hole,
-                       (int32_t)t->nc + 1))
+                follow(t, base + (ptrdiff_t)x - hole, (int)x - hole, (int)y, hole,
+                       (int32_t)t->nc - 1))
                 return -1;
-            prev = row[x];
         }
     }
     return 0;
@@ -269,37 +279,38 @@ seg_status seg_contours_find(const uint8_t *bitmap, int64_t h, int64_t w, size_t
                           (int)approx);
     const size_t H = (size_t)h, W = (size_t)w, PW = W + 2;
     tracer t = {.simple = approx == SEG_CONTOUR_APPROX_SIMPLE};
-    t.img = malloc((H + 2) * PW * sizeof *t.img);
+    t.img = malloc((H + 2) * PW);
+    t.owner = malloc((H + 2) * PW * sizeof *t.owner);
     seg_contours *c = calloc(1, sizeof *c);
     seg_status st = SEG_OK;
-    if (!t.img || !c) {
+    if (!t.img || !t.owner || !c) {
         st = segi_error(SEG_ERR_OUT_OF_MEMORY, "%s: %lldx%lld work image", __func__,
                         (long long)h, (long long)w);
         goto fail;
     }
-    memset(t.img, 0, PW * sizeof *t.img);
-    memset(t.img + (H + 1) * PW, 0, PW * sizeof *t.img);
+    memset(t.img, BG, PW);
+    memset(t.img + (H + 1) * PW, BG, PW);
     for (size_t y = 0; y < H; y++) {
-        int32_t *row = t.img + (y + 1) * PW;
+        uint8_t *row = t.img + (y + 1) * PW;
         const uint8_t *src = bitmap + y * stride;
-        row[0] = row[W + 1] = 0;
+        row[0] = row[W + 1] = BG;
         for (size_t x = 0; x < W; x++)
             row[x + 1] = src[x] != 0;
     }
     for (int s = 0; s < 8; s++)
         t.delta[s] = DY[s] * (ptrdiff_t)PW + DX[s];
-    if (scan(&t, bitmap, stride, H, W, mode)) {
+    if (scan(&t, H, W, mode)) {
         st = segi_error(SEG_ERR_OUT_OF_MEMORY, "%s: contour points", __func__);
         goto fail;
     }
     st = assemble(&t, c);
     if (st != SEG_OK)
         goto fail;
-    free(t.img), free(t.xy), free(t.c);
+    free(t.img), free(t.owner), free(t.xy), free(t.c);
     *out = c;
     return SEG_OK;
 fail:
-    free(t.img), free(t.xy), free(t.c);
+    free(t.img), free(t.owner), free(t.xy), free(t.c);
     seg_contours_destroy(c);
     return st;
 }
