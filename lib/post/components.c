@@ -175,6 +175,29 @@ static size_t finish(seg_components *c, const acc *st, size_t n, uint64_t min_ar
     return k;
 }
 
+/* Pass 2: final labels and statistics, by runs of background and runs of foreground
+ * (a foreground run within a row is always one component). */
+static void gather(const uint8_t *bm, uint32_t h, uint32_t w, size_t stride,
+                   const int32_t *final, int32_t *labels, acc *st)
+{
+    for (uint32_t y = 0; y < h; y++) {
+        const uint8_t *row = bm + (size_t)y * stride;
+        int32_t *l = labels + (size_t)y * w;
+        for (uint32_t x = 0, x0; x < w;) {
+            x0 = x;
+            x = zero_run_end(row, x, w);
+            if (x > x0)
+                acc_run(&st[0], x0, x, y);
+            if (x == w)
+                break;
+            int32_t lab = final[l[x]];
+            for (x0 = x; x < w && row[x]; x++)
+                l[x] = lab;
+            acc_run(&st[lab], x0, x, y);
+        }
+    }
+}
+
 static seg_status label(seg_components *c, const uint8_t *bm, uint32_t h, uint32_t w,
                         size_t stride, int conn8, uint64_t min_area)
 {
@@ -199,23 +222,7 @@ static seg_status label(seg_components *c, const uint8_t *bm, uint32_t h, uint32
         status = segi_error(SEG_ERR_OUT_OF_MEMORY, "seg_components_find: %d components",
                             (int)final - 1);
     } else {
-        /* Runs of background, then of foreground, which is one component per run. */
-        for (uint32_t y = 0; y < h; y++) {
-            const uint8_t *row = bm + (size_t)y * stride;
-            int32_t *l = c->labels + (size_t)y * w;
-            for (uint32_t x = 0, x0; x < w;) {
-                x0 = x;
-                x = zero_run_end(row, x, w);
-                if (x > x0)
-                    acc_run(&st[0], x0, x, y);
-                if (x == w)
-                    break;
-                int32_t lab = parent[l[x]];
-                for (x0 = x; x < w && row[x]; x++)
-                    l[x] = lab;
-                acc_run(&st[lab], x0, x, y);
-            }
-        }
+        gather(bm, h, w, stride, parent, c->labels, st);
         c->count = finish(c, st, (size_t)final, min_area, keep);
         if (c->count < (size_t)final)
             for (size_t i = 0; i < npx; i++)
