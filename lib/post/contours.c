@@ -185,64 +185,85 @@ static int scan(tracer *t, size_t h, size_t w, seg_contour_mode mode)
 
 /* OpenCV lists contours depth first, each sibling list newest first (every contour is
  * prepended to its parent's children). */
+typedef struct tree {
+    int32_t *child, *next, *prev; /* n + 1 nodes: node n is the image frame */
+    int32_t *order, *pos;         /* output index -> discovery index, and back */
+} tree;
+
+/* Prepend each contour to its parent's children, as OpenCV's cvInsertNodeIntoTree. */
+static void tree_link(const tracer *t, tree *g)
+{
+    size_t n = t->nc;
+    for (size_t i = 0; i <= n; i++)
+        g->child[i] = g->next[i] = g->prev[i] = -1;
+    for (size_t i = 0; i < n; i++) {
+        size_t p = t->c[i].parent < 0 ? n : (size_t)t->c[i].parent;
+        if (g->child[p] >= 0)
+            g->prev[g->child[p]] = (int32_t)i;
+        g->next[i] = g->child[p];
+        g->child[p] = (int32_t)i;
+    }
+}
+
+/* Pre-order walk without recursion: down, else right, else up and right. */
+static void tree_order(const tracer *t, tree *g)
+{
+    size_t k = 0;
+    for (int32_t v = g->child[t->nc]; v >= 0;) {
+        g->pos[v] = (int32_t)k;
+        g->order[k++] = v;
+        if (g->child[v] >= 0) {
+            v = g->child[v];
+            continue;
+        }
+        while (v >= 0 && g->next[v] < 0)
+            v = t->c[v].parent;
+        v = v >= 0 ? g->next[v] : -1;
+    }
+}
+
+static int32_t tree_pos(const tree *g, int32_t v) { return v >= 0 ? g->pos[v] : -1; }
+
+/* Copy points, hierarchy and hole flags in output order. */
+static void emit(const tracer *t, const tree *g, seg_contours *c)
+{
+    size_t np = 0;
+    for (size_t j = 0; j < t->nc; j++) {
+        size_t i = (size_t)g->order[j];
+        size_t len = (i + 1 < t->nc ? t->c[i + 1].start : t->n) - t->c[i].start;
+        c->start[j] = np;
+        memcpy(c->xy + 2 * np, t->xy + 2 * t->c[i].start, len * 2 * sizeof *c->xy);
+        np += len;
+        int32_t *hrow = c->hierarchy + 4 * j;
+        hrow[0] = tree_pos(g, g->next[i]);
+        hrow[1] = tree_pos(g, g->prev[i]);
+        hrow[2] = tree_pos(g, g->child[i]);
+        hrow[3] = tree_pos(g, t->c[i].parent);
+        c->hole[j] = t->c[i].hole;
+    }
+    c->start[t->nc] = np;
+    c->count = t->nc;
+}
+
+/* OpenCV lists contours depth first, each sibling list newest first. */
 static seg_status assemble(const tracer *t, seg_contours *c)
 {
     size_t n = t->nc;
-    int32_t *child = malloc((n + 1) * sizeof *child), *next = malloc((n + 1) * sizeof *next);
-    int32_t *order = malloc((n + 1) * sizeof *order), *pos = malloc((n + 1) * sizeof *pos);
-    int32_t *prev = malloc((n + 1) * sizeof *prev);
+    int32_t *buf = malloc(5 * (n + 1) * sizeof *buf);
+    tree g = {buf, buf + (n + 1), buf + 2 * (n + 1), buf + 3 * (n + 1), buf + 4 * (n + 1)};
     c->start = malloc((n + 1) * sizeof *c->start);
     c->xy = malloc((t->n ? t->n : 1) * 2 * sizeof *c->xy);
     c->hierarchy = malloc((n ? n : 1) * 4 * sizeof *c->hierarchy);
     c->hole = malloc(n ? n : 1);
-    seg_status st = SEG_OK;
-    if (!child || !next || !order || !pos || !prev || !c->start || !c->xy || !c->hierarchy || !c->hole) {
-        st = segi_error(SEG_ERR_OUT_OF_MEMORY, "seg_contours_find: %zu contours", n);
-        goto done;
+    if (!buf || !c->start || !c->xy || !c->hierarchy || !c->hole) {
+        free(buf);
+        return segi_error(SEG_ERR_OUT_OF_MEMORY, "seg_contours_find: %zu contours", n);
     }
-    /* node n is the frame */
-    for (size_t i = 0; i <= n; i++)
-        child[i] = next[i] = prev[i] = -1;
-    for (size_t i = 0; i < n; i++) {
-        size_t p = t->c[i].parent < 0 ? n : (size_t)t->c[i].parent;
-        if (child[p] >= 0)
-            prev[child[p]] = (int32_t)i;
-        next[i] = child[p];
-        child[p] = (int32_t)i;
-    }
-    /* pre-order walk without recursion: go down, else right, else up and right */
-    size_t k = 0;
-    for (int32_t v = child[n]; v >= 0;) {
-        pos[v] = (int32_t)k;
-        order[k++] = v;
-        if (child[v] >= 0) {
-            v = child[v];
-            continue;
-        }
-        while (v >= 0 && next[v] < 0)
-            v = t->c[v].parent;
-        v = v >= 0 ? next[v] : -1;
-    }
-    c->count = k;
-    size_t np = 0;
-    for (size_t j = 0; j < k; j++) {
-        size_t i = (size_t)order[j];
-        size_t end = i + 1 < n ? t->c[i + 1].start : t->n;
-        c->start[j] = np;
-        memcpy(c->xy + 2 * np, t->xy + 2 * t->c[i].start, (end - t->c[i].start) * 2 * sizeof *c->xy);
-        np += end - t->c[i].start;
-        int32_t par = t->c[i].parent;
-        int32_t *hrow = c->hierarchy + 4 * j;
-        hrow[0] = next[i] >= 0 ? pos[next[i]] : -1;
-        hrow[1] = prev[i] >= 0 ? pos[prev[i]] : -1;
-        hrow[2] = child[i] >= 0 ? pos[child[i]] : -1;
-        hrow[3] = par >= 0 ? pos[par] : -1;
-        c->hole[j] = t->c[i].hole;
-    }
-    c->start[k] = np;
-done:
-    free(child), free(next), free(order), free(pos), free(prev);
-    return st;
+    tree_link(t, &g);
+    tree_order(t, &g);
+    emit(t, &g, c);
+    free(buf);
+    return SEG_OK;
 }
 
 void seg_contours_destroy(seg_contours *c)
