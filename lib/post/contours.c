@@ -266,6 +266,21 @@ static seg_status assemble(const tracer *t, seg_contours *c)
     return SEG_OK;
 }
 
+/* dst[i] = src[i] != 0, eight bytes at a time: adding 0x7f to the low seven bits sets
+ * bit 7 exactly when they are non-zero; or-ing in the byte covers bit 7 itself. */
+static void to_binary(const uint8_t *src, uint8_t *dst, size_t n)
+{
+    const uint64_t low7 = UINT64_C(0x7F7F7F7F7F7F7F7F);
+    size_t i = 0;
+    for (uint64_t v; i + 8 <= n; i += 8) {
+        memcpy(&v, src + i, 8);
+        v = ((((v & low7) + low7) | v) >> 7) & UINT64_C(0x0101010101010101);
+        memcpy(dst + i, &v, 8);
+    }
+    for (; i < n; i++)
+        dst[i] = src[i] != 0;
+}
+
 void seg_contours_destroy(seg_contours *c)
 {
     if (!c)
@@ -313,10 +328,8 @@ seg_status seg_contours_find(const uint8_t *bitmap, int64_t h, int64_t w, size_t
     memset(t.img + (H + 1) * PW, BG, PW);
     for (size_t y = 0; y < H; y++) {
         uint8_t *row = t.img + (y + 1) * PW;
-        const uint8_t *src = bitmap + y * stride;
         row[0] = row[W + 1] = BG;
-        for (size_t x = 0; x < W; x++)
-            row[x + 1] = src[x] != 0;
+        to_binary(bitmap + y * stride, row + 1, W);
     }
     for (int s = 0; s < 8; s++)
         t.delta[s] = DY[s] * (ptrdiff_t)PW + DX[s];
