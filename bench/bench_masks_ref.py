@@ -19,6 +19,7 @@ for _ in range(N):
         cv2.ellipse(m, center, axes, 0, 0, 360, 1, -1)
     masks.append(m)
 repeats = int(sys.argv[1]) if len(sys.argv) > 1 else 20
+cv2.setNumThreads(1)  # libseg is single-threaded here; OpenCV's thread pool thrashes on 2 shared cores
 
 
 def best(fn):
