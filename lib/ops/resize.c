@@ -140,6 +140,9 @@ static seg_status keep_aspect(segi_op_ctx *ctx, plan *p, const int64_t *axes, in
     for (int a = 1; a < n; a++)
         s = k == 1 ? fmin(s, p->scale[axes[a]]) : fmax(s, p->scale[axes[a]]);
     for (int a = 0; a < n; a++) {
+        if (!(s * (double)p->in[axes[a]] < 4e18))
+            return segi_op_error(ctx, SEG_ERR_LIMIT, "axis %d resized to %g elements",
+                                 (int)axes[a], s * (double)p->in[axes[a]]);
         p->scale[axes[a]] = s;
         p->out[axes[a]] = (int64_t)floor(s * (double)p->in[axes[a]] + 0.5);
         p->length[axes[a]] = (double)p->out[axes[a]];
@@ -209,7 +212,10 @@ static seg_status make_plan(segi_op_ctx *ctx, plan *p)
             p->scale[d] = v;
             p->length[d] = (double)x->dims[d] * v;
             double len = (double)x->dims[d] * (p->roi_end[d] - p->roi_start[d]);
-            p->out[d] = (int64_t)floor(len * v);
+            if (!(len * v < 4e18))
+                return segi_op_error(ctx, SEG_ERR_LIMIT, "axis %d resized to %g elements", d,
+                                     len * v);
+            p->out[d] = len * v > 0 ? (int64_t)floor(len * v) : 0;
         } else {
             p->out[d] = (int64_t)v;
             p->length[d] = v;
@@ -252,6 +258,15 @@ static double source_coord(const plan *p, int d, int64_t i)
     return x;
 }
 
+/* The factor antialias stretches the kernel by (1 when not shrinking). Below 1e-4 the
+ * kernel would span more than 10^4 taps; it is capped there. */
+static double antialias_scale(const plan *p, int d)
+{
+    if (!p->antialias || !(p->scale[d] < 1))
+        return 1.0;
+    return p->scale[d] > 1e-4 ? p->scale[d] : 1e-4;
+}
+
 /* Kernel support in taps and the first tap's offset from floor(x). Antialias widens
  * the kernel by 1/scale when shrinking. */
 static void kernel_taps(const plan *p, int d, int64_t *taps, int64_t *first)
@@ -261,7 +276,7 @@ static void kernel_taps(const plan *p, int d, int64_t *taps, int64_t *first)
         *first = 0;
         return;
     }
-    double s = p->antialias && p->scale[d] < 1 ? p->scale[d] : 1.0;
+    double s = antialias_scale(p, d);
     double reach = p->mode == LINEAR ? 1.0 : 2.0;
     *first = (int64_t)floor(-reach / s) + 1;
     *taps = 2 - 2 * *first;
@@ -305,7 +320,7 @@ static void build_table(const plan *p, int d, table *t)
     int64_t first, n = p->in[d];
     kernel_taps(p, d, &t->taps, &first);
     t->n_out = p->out[d];
-    double s = p->antialias && p->scale[d] < 1 ? p->scale[d] : 1.0;
+    double s = antialias_scale(p, d);
     for (int64_t j = 0; j < t->n_out; j++) {
         int64_t *idx = t->idx + j * t->taps;
         float *w = t->w + j * t->taps;
@@ -417,9 +432,37 @@ static seg_status resize_infer(segi_op_ctx *ctx)
     return segi_op_set_output(ctx, 0, ctx->in[0]->dtype, p.rank, p.out);
 }
 
-/* Interpolate along one axis: src is [outer, n_in, inner], dst [outer, t->n_out, inner]. */
-static void run_pass(const float *src, float *dst, int64_t outer, int64_t n_in,
-                     int64_t inner, const table *t, float extrapolation)
+/* Interpolate along the innermost axis: src is [rows, n_in], dst [rows, t->n_out]. */
+static void pass_last(const float *src, float *dst, int64_t rows, int64_t n_in,
+                      const table *t, float extrapolation)
+{
+    int64_t taps = t->taps;
+    for (int64_t o = 0; o < rows; o++) {
+        const float *s = src + o * n_in;
+        float *d = dst + o * t->n_out;
+        if (taps == 2) {
+            for (int64_t j = 0; j < t->n_out; j++) {
+                const int64_t *idx = t->idx + 2 * j;
+                const float *w = t->w + 2 * j;
+                d[j] = idx[0] < 0 ? extrapolation : w[0] * s[idx[0]] + w[1] * s[idx[1]];
+            }
+            continue;
+        }
+        for (int64_t j = 0; j < t->n_out; j++) {
+            const int64_t *idx = t->idx + j * taps;
+            const float *w = t->w + j * taps;
+            float acc = 0;
+            for (int64_t k = 0; k < taps && idx[0] >= 0; k++)
+                acc += w[k] * s[idx[k]];
+            d[j] = idx[0] < 0 ? extrapolation : acc;
+        }
+    }
+}
+
+/* Interpolate along an outer axis: src is [outer, n_in, inner], dst [outer, t->n_out,
+ * inner]; every output row is a weighted sum of whole input rows (vectorisable). */
+static void pass_rows(const float *src, float *dst, int64_t outer, int64_t n_in,
+                      int64_t inner, const table *t, float extrapolation)
 {
     int64_t taps = t->taps;
     for (int64_t o = 0; o < outer; o++) {
@@ -432,11 +475,6 @@ static void run_pass(const float *src, float *dst, int64_t outer, int64_t n_in,
             if (idx[0] < 0) {
                 for (int64_t i = 0; i < inner; i++)
                     d[i] = extrapolation;
-            } else if (inner == 1) {
-                float acc = 0;
-                for (int64_t k = 0; k < taps; k++)
-                    acc += w[k] * s[idx[k]];
-                d[0] = acc;
             } else if (taps == 2) {
                 const float *a = s + idx[0] * inner, *b = s + idx[1] * inner;
                 float wa = w[0], wb = w[1];
@@ -478,8 +516,11 @@ static void run_interpolation(const plan *p, const passes *ps, const table *tabl
         for (int a = 0; a < ps->n; a++) {
             int d = ps->axes[a];
             float *to = a == ps->n - 1 ? dst + pl * out_plane : buf[a & 1];
-            run_pass(from, to, prod(cur, first, d), cur[d], prod(cur, d + 1, p->rank),
-                     &tables[d], p->extrapolation);
+            int64_t outer = prod(cur, first, d), inner = prod(cur, d + 1, p->rank);
+            if (inner == 1)
+                pass_last(from, to, outer, cur[d], &tables[d], p->extrapolation);
+            else
+                pass_rows(from, to, outer, cur[d], inner, &tables[d], p->extrapolation);
             cur[d] = p->out[d];
             from = to;
         }
