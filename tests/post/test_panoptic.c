@@ -206,6 +206,19 @@ TEST(deeplab_hand_computed)
     int32_t want[6] = {1001, 1001, 1001, 1002, 1002, 7000};
     for (int i = 0; i < 6; i++)
         CHECK_EQ_INT(ids[i], want[i]);
+    /* COCO PNG of ids above 255: 1001 = (233, 3, 0), 7000 = (88, 27, 0) */
+    char png[] = "/tmp/seg-panoptic-dl-XXXXXX";
+    int fd = mkstemp(png);
+    CHECK(fd >= 0);
+    close(fd);
+    CHECK_OK(seg_panoptic_write_png(pan, png));
+    seg_tensor *dec = NULL;
+    CHECK_OK(seg_image_decode_file(png, NULL, &dec));
+    unlink(png);
+    const uint8_t *px = seg_tensor_const_data(dec);
+    CHECK(px[0] == 233 && px[1] == 3 && px[2] == 0);
+    CHECK(px[15] == 88 && px[16] == 27 && px[17] == 0);
+    seg_tensor_destroy(dec);
     seg_panoptic_destroy(pan);
     p.ids.scheme = SEG_PANOPTIC_IDS_CONSECUTIVE;
     p.center_threshold = 0.95f; /* no centers: thing pixels become void (0) */
