@@ -32,13 +32,16 @@ seg_status segi_instance_set_mask(segi_instance *it, const uint8_t *win, int64_t
     int64_t xa = w, xb = -1, ya = h, yb = -1;
     for (int64_t y = 0; y < h; y++) {
         const uint8_t *row = win + y * w;
-        for (int64_t x = 0; x < w; x++)
-            if (row[x]) {
-                xa = x < xa ? x : xa;
-                xb = x > xb ? x : xb;
-                ya = y < ya ? y : ya;
-                yb = y;
-            }
+        const uint8_t *first = memchr(row, 1, (size_t)w);
+        if (!first)
+            continue;
+        int64_t a = first - row, b = w - 1;
+        while (!row[b])
+            b--;
+        xa = a < xa ? a : xa;
+        xb = b > xb ? b : xb;
+        ya = y < ya ? y : ya;
+        yb = y;
     }
     free(it->bits);
     it->bits = NULL;

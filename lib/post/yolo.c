@@ -5,6 +5,7 @@
 #include "post/interp.h"
 #include "post/nms.h"
 #include "post/params.h"
+#include "post/simd.h"
 
 #include <cblas.h>
 #include <math.h>
@@ -144,15 +145,12 @@ static seg_status raw_candidates(const yolo_geom *g, float conf, yolo_det *dets,
     const float *s0 = g->out0 + 4 * n;
     memcpy(best, s0, (size_t)n * sizeof *best);
     memset(arg, 0, (size_t)n * sizeof *arg);
-    for (int64_t c = 1; c < g->nc; c++) {
-        const float *row = s0 + c * n;
-        for (int64_t j = 0; j < n; j++) {
-            bool gt = row[j] > best[j];
-            best[j] = gt ? row[j] : best[j];
-            arg[j] = gt ? (int32_t)c : arg[j];
-        }
-    }
-    for (int64_t c = 0; c < g->nc; c++)
+    int nan = 0;
+    for (int64_t j = 0; j < n; j++)
+        nan |= isnan(best[j]);
+    for (int64_t c = 1; c < g->nc; c++)
+        nan |= segi_argmax_update(best, arg, s0 + c * n, (int32_t)c, n);
+    for (int64_t c = 0; nan && c < g->nc; c++)
         for (int64_t j = 0; j < n; j++)
             if (isnan(s0[c * n + j]))
                 return segi_error(SEG_ERR_FORMAT,
