@@ -366,12 +366,18 @@ TEST(bad_inputs)
                SEG_ERR_INVALID_ARGUMENT, "nms_kernel 4");
     CHECK_FAIL(seg_panoptic_from_deeplab(dsem, ctr, ctr, things, 1, NULL, &pan), SEG_ERR_SHAPE,
                "offsets must be [2, 40, 56]");
+    ((float *)seg_tensor_data(off))[40 * 56 + 2 * 56 + 7] = NAN;
+    CHECK_FAIL(seg_panoptic_from_deeplab(dsem, ctr, off, things, 1, NULL, &pan),
+               SEG_ERR_FORMAT, "offset dx at (y 2, x 7) is NaN");
     ((float *)seg_tensor_data(ctr))[3 * 56 + 5] = NAN;
     CHECK_FAIL(seg_panoptic_from_deeplab(dsem, ctr, off, things, 1, NULL, &pan),
                SEG_ERR_FORMAT, "(y 3, x 5) is NaN");
     /* Mask2Former: Q mismatch, NaN class logit */
     CHECK_FAIL(seg_panoptic_from_mask2former(cls, ctr, things, 1, NULL, &pan), SEG_ERR_SHAPE,
                "disagree on Q");
+    ((float *)seg_tensor_data(masks))[20 * 24 * 4 + 3] = NAN;
+    CHECK_FAIL(seg_panoptic_from_mask2former(cls, masks, things, 1, NULL, &pan),
+               SEG_ERR_FORMAT, "mask logit of query 4 at 3 is NaN");
     ((float *)seg_tensor_data(cls))[6 * 2 + 1] = NAN;
     CHECK_FAIL(seg_panoptic_from_mask2former(cls, masks, things, 1, NULL, &pan),
                SEG_ERR_FORMAT, "class logit 1 of query 2 is NaN");
