@@ -169,15 +169,20 @@ static void argmax_row(sem_run *s, int64_t y, float *vals)
 static void softmax_row(sem_run *s, float *vals, bool probs, float *conf)
 {
     const sem_geom *g = s->g;
-    int64_t ow = g->ow;
-    for (int64_t x = 0; x < ow; x++)
-        s->sum[x] = 0.0f;
-    for (int64_t c = 0; c < g->c; c++)
-        for (int64_t x = 0; x < ow; x++) {
-            float e = expf(vals[c * ow + x] - s->best[x]);
-            vals[c * ow + x] = e;
-            s->sum[x] += e;
+    int64_t ow = g->ow, x0 = ow - ow % 4;
+    memset(s->sum, 0, (size_t)ow * sizeof *s->sum);
+    for (int64_t c = 0; c < g->c; c++) {
+        float *v = vals + c * ow;
+        for (int64_t x = 0; x < x0; x += 4) {
+            segi_f4 e = segi_exp4_nonpos(segi_load4(v + x) - segi_load4(s->best + x));
+            segi_store4(v + x, e);
+            segi_store4(s->sum + x, segi_load4(s->sum + x) + e);
         }
+        for (int64_t x = x0; x < ow; x++) {
+            v[x] = expf(v[x] - s->best[x]);
+            s->sum[x] += v[x];
+        }
+    }
     if (probs)
         for (int64_t c = 0; c < g->c; c++)
             for (int64_t x = 0; x < ow; x++)
