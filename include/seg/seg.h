@@ -13,5 +13,6 @@
 #include "seg_instances.h"
 #include "seg_panoptic.h"
 #include "seg_image.h"
+#include "seg_model.h"
 
 #endif /* SEG_H */

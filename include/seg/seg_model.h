@@ -100,8 +100,38 @@ SEG_API SEG_NODISCARD seg_status seg_session_run_named(seg_session *session,
                                                        size_t n_inputs);
 
 /** Output `index` of the last successful run; borrowed, valid until the next run or
- *  seg_session_destroy; NULL before the first run or when out of range. */
+ *  seg_session_destroy; NULL before the first successful run, after a failed one, or
+ *  when out of range. */
 SEG_API const seg_tensor *seg_session_output(const seg_session *session, size_t index);
+
+/* ---- Introspection (for tools such as `seg info`) ---------------------------- */
+
+/** The default-domain opset version the model imports. */
+SEG_API int64_t seg_model_opset(const seg_model *model);
+
+/** Nodes left after load-time optimisation, and the operator type of node `index`
+ *  (e.g. "Conv"; NULL when out of range), in execution order. */
+SEG_API size_t seg_model_node_count(const seg_model *model);
+SEG_API const char *seg_model_node_op_type(const seg_model *model, size_t index);
+
+/** Number of scalar values in the model's initializers (its parameters). */
+SEG_API uint64_t seg_model_parameter_count(const seg_model *model);
+
+/**
+ * Plan the session for inputs shaped like `inputs` (given by position, as for
+ * seg_session_run; only dtypes and shapes are read) without running it. A later run
+ * with the same shapes reuses the plan.
+ */
+SEG_API SEG_NODISCARD seg_status seg_session_prepare(seg_session *session,
+                                                     const seg_tensor *const *inputs,
+                                                     size_t n_inputs);
+
+/** Bytes of the session's activation arena for the current plan (0 before one). */
+SEG_API size_t seg_session_arena_bytes(const seg_session *session);
+
+/** Floating-point operations (2 per multiply-add) of the Conv and ConvTranspose nodes
+ *  run by the current plan (0 before one). */
+SEG_API uint64_t seg_session_conv_flops(const seg_session *session);
 
 #ifdef __cplusplus
 }

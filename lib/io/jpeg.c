@@ -122,10 +122,14 @@ static seg_status choose_output(j_decompress_ptr d, int64_t max_pixels)
     case JCS_RGB:
         d->out_color_space = JCS_RGB;
         break;
-    default:
+    default: {
+        const char *name = d->jpeg_color_space == JCS_CMYK   ? "CMYK"
+                           : d->jpeg_color_space == JCS_YCCK ? "YCCK"
+                                                             : "an unknown";
         return segi_error(SEG_ERR_UNSUPPORTED,
-                          "JPEG: colour space %d with %d components (CMYK/YCCK or other) "
-                          "is not supported", (int)d->jpeg_color_space, d->num_components);
+                          "JPEG: %s colour space (%d components) is not supported", name,
+                          d->num_components);
+    }
     }
     uint64_t pixels = (uint64_t)d->image_width * d->image_height;
     if (pixels > (uint64_t)max_pixels)

@@ -17,6 +17,21 @@
  *               inferred shapes; ctx->scratch holds scratch_bytes bytes.
  * Both return SEG_OK or a status with a message (segi_op_error names the node).
  * Kernels are pure: no global state, no allocation in run (use scratch).
+ *
+ * Plan-time evaluation: the executor evaluates a node with segi_op_eval while planning
+ * when all its inputs are known; Shape and Size are evaluated with inputs whose data is
+ * NULL (they read only dims), which makes Shape->Gather->Concat->Reshape chains static.
+ *
+ * Fused activations (graph pass -> Conv kernel agreement): the Conv+activation fusion
+ * pass removes the activation node and adds to the Conv node
+ *   segi_activation      STRING: "relu", "clip", "leaky_relu", "hard_swish", "silu",
+ *                                "sigmoid"
+ *   segi_activation_min  FLOAT, segi_activation_max FLOAT: the bounds for "clip"
+ *                                (relu6 is clip with 0 and 6)
+ *   segi_alpha           FLOAT: the slope for "leaky_relu"
+ * The Conv kernel applies the activation to its output (after the bias). The pass fuses
+ * only into operators whose def sets SEGI_OP_FUSES_ACTIVATION in `flags`; such a kernel
+ * must fail with SEG_ERR_UNSUPPORTED on an activation name it does not know.
  */
 #ifndef SEGI_OP_H
 #define SEGI_OP_H
@@ -50,7 +65,11 @@ typedef struct segi_op_def {
     uint32_t value_inputs;        /* bit i: infer needs the value of input i */
     seg_status (*infer)(segi_op_ctx *ctx);
     seg_status (*run)(segi_op_ctx *ctx);
+    uint32_t flags;               /* SEGI_OP_* below; 0 when left out of an initializer */
 } segi_op_def;
+
+/* The kernel reads segi_activation (see the fusion agreement above). */
+#define SEGI_OP_FUSES_ACTIVATION 1u
 
 /* The operator called `op_type` in the default ONNX domain, or NULL. */
 const segi_op_def *segi_op_find(const char *op_type);

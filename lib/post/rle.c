@@ -86,33 +86,35 @@ uint64_t seg_rle_area(const seg_rle *rle)
     return a;
 }
 
-/* pycocotools computes this in unsigned 32-bit arithmetic over an even number of runs
- * (a trailing zero run is ignored); the same arithmetic gives the same box even for
- * counts with zero-length runs. */
+/* pycocotools takes the first and last pixel of each run of ones; a run that spans
+ * columns covers full column heights. Empty runs are skipped: pycocotools' unsigned
+ * arithmetic turns one after the first count into a huge box, a case its own encoders
+ * never produce (canonical counts give the same box either way). */
 void segi_rle_bbox(const seg_rle *rle, double bb[4])
 {
-    size_t m = rle->m & ~(size_t)1;
-    if (m == 0) {
+    const uint64_t h = rle->h;
+    uint64_t xs = UINT64_MAX, ys = UINT64_MAX, xe = 0, ye = 0, pos = 0;
+    for (size_t j = 0; j < rle->m; j++) {
+        uint64_t start = pos;
+        pos += rle->cnts[j];
+        if (!(j & 1) || pos == start)
+            continue;
+        uint64_t x0 = start / h, y0 = start % h, x1 = (pos - 1) / h, y1 = (pos - 1) % h;
+        if (x1 > x0)
+            y0 = 0, y1 = h - 1;
+        xs = x0 < xs ? x0 : xs;
+        xe = x1 > xe ? x1 : xe;
+        ys = y0 < ys ? y0 : ys;
+        ye = y1 > ye ? y1 : ye;
+    }
+    if (xs == UINT64_MAX) {
         bb[0] = bb[1] = bb[2] = bb[3] = 0;
         return;
     }
-    uint32_t h = rle->h, xs = rle->w, ys = h, xe = 0, ye = 0, cc = 0, xp = 0;
-    for (size_t j = 0; j < m; j++) {
-        cc += rle->cnts[j];
-        uint32_t t = cc - (uint32_t)(j & 1), y = t % h, x = (t - y) / h;
-        if (!(j & 1))
-            xp = x;
-        else if (xp < x) /* the run spans columns, so it covers whole column heights */
-            ys = 0, ye = h - 1;
-        xs = x < xs ? x : xs;
-        xe = x > xe ? x : xe;
-        ys = y < ys ? y : ys;
-        ye = y > ye ? y : ye;
-    }
-    bb[0] = xs;
-    bb[1] = ys;
-    bb[2] = (uint32_t)(xe - xs + 1);
-    bb[3] = (uint32_t)(ye - ys + 1);
+    bb[0] = (double)xs;
+    bb[1] = (double)ys;
+    bb[2] = (double)(xe - xs + 1);
+    bb[3] = (double)(ye - ys + 1);
 }
 
 void seg_rle_bbox(const seg_rle *rle, double bbox[4])
@@ -126,9 +128,9 @@ void seg_rle_bbox(const seg_rle *rle, double bbox[4])
     segi_rle_bbox(rle, bbox);
 }
 
-/* Row 0 gets each column's first value by walking the runs; every other transition is
- * a toggle marker at its pixel, and a running XOR down the rows turns markers into
- * values. All writes but the markers go row by row. */
+/* Row 0 gets each column's first value by walking the runs. Every other run boundary is
+ * a pixel that differs from the one above it: bucketed by row, they turn each row into
+ * "copy the row above, flip these bytes", so the bitmap is written once, in order. */
 seg_status seg_rle_decode(const seg_rle *rle, uint8_t *bitmap, size_t stride)
 {
     SEGI_REQUIRE(rle);
@@ -137,8 +139,26 @@ seg_status seg_rle_decode(const seg_rle *rle, uint8_t *bitmap, size_t stride)
     if (stride < w)
         return segi_error(SEG_ERR_INVALID_ARGUMENT, "%s: stride %zu is less than width %u",
                           __func__, stride, w);
+    size_t *start = calloc((size_t)h + 1, sizeof *start);
+    uint32_t *xs = malloc((rle->m ? rle->m : 1) * sizeof *xs);
+    if (!start || !xs) {
+        free(start), free(xs);
+        return segi_error(SEG_ERR_OUT_OF_MEMORY, "%s: %zu runs", __func__, rle->m);
+    }
+    uint64_t t = 0;
+    for (size_t i = 0; i + 1 < rle->m; i++) {
+        t += rle->cnts[i];
+        start[t % h + 1] += t % h != 0;
+    }
     for (uint32_t y = 0; y < h; y++)
-        memset(bitmap + (size_t)y * stride, 0, w);
+        start[y + 1] += start[y];
+    t = 0;
+    for (size_t i = 0; i + 1 < rle->m; i++) {
+        t += rle->cnts[i];
+        if (t % h)
+            xs[start[t % h]++] = (uint32_t)(t / h);
+    }
+    /* start[y] now ends row y's bucket, which begins at start[y - 1] */
     uint64_t end = 0; /* where run r - 1 ends */
     size_t r = 0;
     uint8_t val = 0;
@@ -151,19 +171,14 @@ seg_status seg_rle_decode(const seg_rle *rle, uint8_t *bitmap, size_t stride)
         }
         bitmap[x] = val;
     }
-    uint64_t t = 0;
-    for (size_t i = 0; i + 1 < rle->m; i++) {
-        t += rle->cnts[i];
-        uint32_t y = (uint32_t)(t % h);
-        if (y != 0)
-            bitmap[(size_t)y * stride + (size_t)(t / h)] ^= 1;
-    }
     for (uint32_t y = 1; y < h; y++) {
         uint8_t *row = bitmap + (size_t)y * stride;
-        const uint8_t *above = row - stride;
-        for (uint32_t x = 0; x < w; x++)
-            row[x] ^= above[x];
+        memcpy(row, row - stride, w);
+        for (size_t k = start[y - 1]; k < start[y]; k++)
+            row[xs[k]] ^= 1;
     }
+    free(start);
+    free(xs);
     return SEG_OK;
 }
 

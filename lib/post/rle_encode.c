@@ -2,7 +2,7 @@
  *
  * A column-major run boundary is a pixel that differs from its column-major
  * predecessor: the pixel above it, or for row 0 the bottom pixel of the previous column
- * (a virtual 0 before the first pixel). Rows are compared with the row above eight bytes
+ * (a virtual 0 before the first pixel). Rows are compared with the row above 64 bytes
  * at a time, so the bitmap is read once in memory order; the few boundaries found are
  * then bucketed by column (a counting sort, stable in y) to give the runs. */
 #include "post/rle.h"
@@ -60,30 +60,75 @@ static int row0_edges(const uint8_t *bm, uint32_t h, uint32_t w, size_t stride, 
     return 0;
 }
 
-/* Row y >= 1 against the row above; returns 1 on a non-binary byte, -1 on OOM. */
+/* Index of the lowest-addressed non-zero byte of a word loaded from memory. */
+static unsigned first_set_byte(uint64_t d)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    return (unsigned)__builtin_clzll(d) >> 3;
+#else
+    return (unsigned)__builtin_ctzll(d) >> 3;
+#endif
+}
+
+/* Boundaries among 8 binary bytes at x whose XOR with the row above is d. Each
+ * differing byte of binary data has exactly one bit set, so clearing bits walks bytes. */
+static int word_edges(uint64_t d, uint32_t x, uint32_t y, edges *e)
+{
+    for (; d; d &= d - 1)
+        if (edges_push(e, x + first_set_byte(d), y))
+            return -1;
+    return 0;
+}
+
+/* 8 bytes at x against the row above; 1 on a non-binary byte, -1 on OOM. */
+static int word_at(const uint8_t *row, const uint8_t *above, uint32_t x, uint32_t y, edges *e)
+{
+    uint64_t a, b;
+    memcpy(&a, row + x, 8);
+    memcpy(&b, above + x, 8);
+    return a & NOT_BINARY ? 1 : word_edges(a ^ b, x, y, e);
+}
+
+typedef uint8_t v16 __attribute__((vector_size(16)));
+
+static int any_set(v16 v)
+{
+    uint64_t q[2];
+    memcpy(q, &v, sizeof q);
+    return (q[0] | q[1]) != 0;
+}
+
+/* Row y >= 1 against the row above. A 64-byte block that is binary and equal to the row
+ * above (most of a mask) costs a few vector operations; others go word by word. */
 static int row_edges(const uint8_t *row, const uint8_t *above, uint32_t y, uint32_t w,
                      edges *e)
 {
+    const v16 not_binary = {0xFE, 0xFE, 0xFE, 0xFE, 0xFE, 0xFE, 0xFE, 0xFE,
+                            0xFE, 0xFE, 0xFE, 0xFE, 0xFE, 0xFE, 0xFE, 0xFE};
     uint32_t x = 0;
-    for (; x + 8 <= w; x += 8) {
-        uint64_t a, b;
-        memcpy(&a, row + x, 8);
-        memcpy(&b, above + x, 8);
-        if (a & NOT_BINARY)
+    int rc = 0;
+    for (; x + 64 <= w; x += 64) {
+        v16 a[4], b[4];
+        memcpy(a, row + x, sizeof a);
+        memcpy(b, above + x, sizeof b);
+        v16 any = a[0] | a[1] | a[2] | a[3];
+        v16 diff = (a[0] ^ b[0]) | (a[1] ^ b[1]) | (a[2] ^ b[2]) | (a[3] ^ b[3]);
+        if (any_set(any & not_binary))
             return 1;
-        if (!(a ^ b))
-            continue;
-        for (uint32_t k = x; k < x + 8; k++)
-            if (row[k] != above[k] && edges_push(e, k, y))
-                return -1;
+        for (uint32_t k = 0; k < 64 && any_set(diff) && !rc; k += 8)
+            rc = word_at(row, above, x + k, y, e);
+        if (rc)
+            return rc;
     }
-    for (; x < w; x++) {
+    for (; x + 8 <= w && !rc; x += 8)
+        rc = word_at(row, above, x, y, e);
+    for (; x < w && !rc; x++) {
         if (row[x] > 1)
             return 1;
-        if (row[x] != above[x] && edges_push(e, x, y))
-            return -1;
+        if (row[x] != above[x])
+            rc = edges_push(e, x, y);
     }
-    return 0;
+    return rc;
 }
 
 static int row_is_binary(const uint8_t *row, uint32_t w)

@@ -1,6 +1,7 @@
 /* Merge and IoU of RLEs, computed on the runs without decoding (pycocotools rleMerge,
- * rleIou). Both walk two run lists in lock step, taking one run boundary per step the way
- * pycocotools does, so that zero-length runs give the same counts as there. */
+ * rleIou): both walk two run lists in lock step. Empty runs after the first (which no
+ * encoder makes, but a string may hold) are stepped over; pycocotools takes one per step
+ * and can then stop early or emit empty runs. Canonical counts give identical results. */
 #include "post/rle.h"
 
 #include "core/error.h"
@@ -22,11 +23,12 @@ static run_cursor cursor_start(const uint32_t *cnts, size_t m)
     return c;
 }
 
-/* Consume n pixels (n <= left); step into the next run when this one is used up. */
+/* Consume n pixels (n <= left); step into the next non-empty run when this one is used
+ * up, so that left is 0 only at the end. */
 static void cursor_take(run_cursor *c, uint32_t n)
 {
     c->left -= n;
-    if (c->left == 0 && c->next < c->m) {
+    while (c->left == 0 && c->next < c->m) {
         c->left = c->cnts[c->next++];
         c->on = !c->on;
     }

@@ -273,6 +273,19 @@ def letterbox_goldens():
         save(f"letterbox/{name}_info.npy", info)
 
 
+def photo_goldens():
+    """The demo's real photograph: decode statistics and a 64x64 letterbox."""
+    photo = os.path.join(os.path.dirname(OUT), "..", "..", "examples", "data",
+                         "grace_hopper.jpg")
+    rgb = cv2.imread(photo, cv2.IMREAD_COLOR)[..., ::-1]
+    # per-channel sums and every 7th pixel of every 11th row: a fingerprint of all pixels
+    save("photo/sums.npy", rgb.reshape(-1, 3).sum(0).astype(np.int64))
+    save("photo/sample.npy", np.ascontiguousarray(rgb[::11, ::7]))
+    img, info = ultralytics_letterbox(np.ascontiguousarray(rgb), (64, 64))
+    save("photo/letterbox_64_out.npy", img)
+    save("photo/letterbox_64_info.npy", info)
+
+
 def nchw_goldens():
     img = RNG.integers(0, 256, (5, 7, 3), dtype=np.uint8)
     save("nchw/in.npy", img)
@@ -288,4 +301,5 @@ if __name__ == "__main__":
     jpeg_goldens()
     resize_goldens()
     letterbox_goldens()
+    photo_goldens()
     nchw_goldens()

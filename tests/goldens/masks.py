@@ -72,10 +72,18 @@ def mask_cases():
     for i in range(4):
         cases.append((f"salt{i}", salt(int(rng.integers(8, 30)), int(rng.integers(8, 30)),
                                         float(rng.uniform(0.2, 0.6)))))
+    # wider than the 64-byte blocks of the encoder's fast path
+    cases.append(("wide_blobs", blobs(37, 157, 0.5, 2.5)))
+    cases.append(("wide_salt", salt(9, 200, 0.3)))
     return cases
 
 
 # ---- COCO RLE, from the format definition ----------------------------------------
+
+def mask_text(m):
+    """A mask as a string of '0' and '1', row-major (half the size of a JSON list)."""
+    return "".join("1" if v else "0" for v in m.reshape(-1))
+
 
 def rle_counts(m):
     flat = m.flatten(order="F").astype(np.int64)
@@ -197,7 +205,7 @@ def rle_goldens(cases):
         s = rle_string(c)
         assert rle_string_decode(s) == c
         masks.append({"name": name, "h": m.shape[0], "w": m.shape[1],
-                      "mask": m.flatten().tolist(), "counts": c, "string": s,
+                      "mask": mask_text(m), "counts": c, "string": s,
                       "area": int(m.sum()), "bbox": tight_bbox(m)})
     # Large counts exercise multi-group values and negative deltas.
     big = np.zeros((300, 500), np.uint8)
@@ -258,6 +266,8 @@ APPROX = {"none": cv2.CHAIN_APPROX_NONE, "simple": cv2.CHAIN_APPROX_SIMPLE}
 def contour_goldens(cases):
     out = []
     for name, m in cases:
+        if name == "wide_salt":
+            continue  # hundreds of one-pixel contours add size, not coverage
         res = []
         for mode_name, mode in MODES.items():
             for ap_name, ap in APPROX.items():
@@ -266,7 +276,7 @@ def contour_goldens(cases):
                             "contours": [c.reshape(-1).tolist() for c in cs],
                             "hierarchy": [] if hier is None else hier.reshape(-1, 4).tolist()})
         out.append({"name": name, "h": m.shape[0], "w": m.shape[1],
-                    "mask": m.flatten().tolist(), "results": res})
+                    "mask": mask_text(m), "results": res})
     dump("contours.json", out)
 
     approx = []
@@ -278,12 +288,10 @@ def contour_goldens(cases):
         for c in cs:
             if len(c) < 8:
                 continue
-            for eps in (0.5, 1.0, 2.5):
-                for closed in (True, False):
-                    a = cv2.approxPolyDP(c, eps, closed)
-                    approx.append({"case": name, "eps": eps, "closed": closed,
-                                   "xy": c.reshape(-1).tolist(),
-                                   "out": a.reshape(-1).tolist()})
+            runs = [{"eps": eps, "closed": closed,
+                     "out": cv2.approxPolyDP(c, eps, closed).reshape(-1).tolist()}
+                    for eps in (0.5, 1.0, 2.5) for closed in (True, False)]
+            approx.append({"case": name, "xy": c.reshape(-1).tolist(), "runs": runs})
     dump("approx.json", approx)
 
 
@@ -309,12 +317,29 @@ def component_goldens(cases):
                         "centroids": [[None if math.isnan(v) else v for v in row]
                                       for row in cents[perm].tolist()]})
         out.append({"name": name, "h": m.shape[0], "w": m.shape[1],
-                    "mask": m.flatten().tolist(), "results": res})
+                    "mask": mask_text(m), "results": res})
     dump("components.json", out)
+
+
+def fuzz_seeds(cases):
+    """Seed corpus of fuzz/fuzz_rle.c: size bytes (h - 1, w - 1) then a COCO string."""
+    seeds = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "fuzz",
+                         "corpus", "rle")
+    os.makedirs(seeds, exist_ok=True)
+    for name, m in cases:
+        h, w = m.shape
+        if h <= 64 and w <= 64:
+            with open(os.path.join(seeds, name), "wb") as f:
+                f.write(bytes([h - 1, w - 1]) + rle_string(rle_counts(m)).encode())
+    for name, data in (("malformed_sign", b"\x01\x011O"), ("truncated", b"\x01\x011P"),
+                       ("overlong", b"\x01\x01131"), ("groups", b"\x03\x031PPPPPPPP0")):
+        with open(os.path.join(seeds, name), "wb") as f:
+            f.write(data)
 
 
 if __name__ == "__main__":
     cases = mask_cases()
+    fuzz_seeds(cases)
     rle_goldens(cases)
     contour_goldens(cases)
     component_goldens(cases)

@@ -19,6 +19,17 @@ static const char *io_path(const char *name)
     return io_path_buf;
 }
 
+/* The demo photograph, examples/data/grace_hopper.jpg, decoded. */
+static seg_tensor *load_photo(void)
+{
+    const char *root = getenv("SEG_SOURCE_ROOT");
+    char path[4096];
+    snprintf(path, sizeof path, "%s/examples/data/grace_hopper.jpg", root ? root : ".");
+    seg_tensor *t = NULL;
+    CHECK_OK(seg_image_decode_file(path, NULL, &t));
+    return t;
+}
+
 static seg_tensor *load_npy(const char *name)
 {
     seg_tensor *t = NULL;

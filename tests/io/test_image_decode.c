@@ -67,6 +67,30 @@ TEST(jpeg_matches_cv2_imdecode)
     decode_matches("jpeg/grey.jpg", "jpeg/grey.npy");
 }
 
+TEST(photo_matches_cv2_imread)
+{
+    seg_tensor *img = load_photo(), *sums = load_npy("photo/sums.npy"),
+               *sample = load_npy("photo/sample.npy");
+    if (img && sums && sample) {
+        CHECK_EQ_INT(seg_tensor_dim(img, 0), 600);
+        CHECK_EQ_INT(seg_tensor_dim(img, 1), 512);
+        const uint8_t *p = seg_tensor_const_data(img), *q = seg_tensor_const_data(sample);
+        int64_t got[3] = {0, 0, 0};
+        for (size_t i = 0; i < seg_tensor_count(img); i++)
+            got[i % 3] += p[i];
+        for (int k = 0; k < 3; k++)
+            CHECK_EQ_INT(got[k], ((const int64_t *)seg_tensor_const_data(sums))[k]);
+        int64_t sw = seg_tensor_dim(sample, 1), mismatches = 0;
+        for (int64_t y = 0; y < seg_tensor_dim(sample, 0); y++)
+            for (int64_t x = 0; x < sw; x++)
+                mismatches += memcmp(p + ((y * 11) * 512 + x * 7) * 3, q + (y * sw + x) * 3, 3) != 0;
+        CHECK_EQ_INT(mismatches, 0);
+    }
+    seg_tensor_destroy(img);
+    seg_tensor_destroy(sums);
+    seg_tensor_destroy(sample);
+}
+
 TEST(jpeg_exif_orientation_1_to_8)
 {
     char jpg[64], npy[64];
@@ -128,7 +152,8 @@ TEST(bad_jpeg)
 {
     decode_fails("jpeg/bad_truncated.jpg", NULL, SEG_ERR_FORMAT, "Premature end");
     decode_fails("jpeg/bad_precision.jpg", NULL, SEG_ERR_FORMAT, "precision 12");
-    decode_fails("jpeg/cmyk.jpg", NULL, SEG_ERR_UNSUPPORTED, "CMYK");
+    decode_fails("jpeg/cmyk.jpg", NULL, SEG_ERR_UNSUPPORTED,
+                 "JPEG: CMYK colour space (4 components) is not supported");
 }
 
 TEST(pixel_limit_from_options)
@@ -171,7 +196,7 @@ TEST(empty_wrong_type_and_missing)
 int main(void)
 {
     return RUN_TESTS(CASE(png_every_colour_type_and_depth), CASE(png_interlaced),
-                     CASE(png_shapes_and_dtypes), CASE(jpeg_matches_cv2_imdecode),
+                     CASE(png_shapes_and_dtypes), CASE(jpeg_matches_cv2_imdecode), CASE(photo_matches_cv2_imread),
                      CASE(jpeg_exif_orientation_1_to_8), CASE(jpeg_bad_exif_is_ignored),
                      CASE(memory_and_file_agree), CASE(bad_png), CASE(bad_jpeg),
                      CASE(pixel_limit_from_options), CASE(empty_wrong_type_and_missing));

@@ -82,19 +82,19 @@ TEST(resize_keeps_rank_and_refuses_bad_input)
     seg_tensor_destroy(in);
 }
 
-static void letterbox_matches(const char *name, int64_t h, int64_t w)
+/* `in` is taken over; goldens are "<prefix>_out.npy" and "<prefix>_info.npy". */
+static void letterbox_matches(seg_tensor *in, const char *prefix, int64_t h, int64_t w)
 {
     char buf[96];
-    snprintf(buf, sizeof buf, "letterbox/%s_in.npy", name);
-    seg_tensor *in = load_npy(buf), *got = NULL;
-    snprintf(buf, sizeof buf, "letterbox/%s_out.npy", name);
+    seg_tensor *got = NULL;
+    snprintf(buf, sizeof buf, "%s_out.npy", prefix);
     seg_tensor *want = load_npy(buf);
-    snprintf(buf, sizeof buf, "letterbox/%s_info.npy", name);
+    snprintf(buf, sizeof buf, "%s_info.npy", prefix);
     seg_tensor *info = load_npy(buf);
     seg_letterbox lb = {.struct_size = sizeof lb};
     if (in)
         CHECK_OK(seg_image_letterbox(in, h, w, 114, &lb, &got));
-    compare(name, got, want, 0);
+    compare(prefix, got, want, 0);
     if (info) {
         const int64_t *v = seg_tensor_const_data(info);
         double scale;
@@ -113,12 +113,22 @@ static void letterbox_matches(const char *name, int64_t h, int64_t w)
     seg_tensor_destroy(got);
 }
 
+static void letterbox_case(const char *name, int64_t h, int64_t w)
+{
+    char in[96], prefix[96];
+    snprintf(in, sizeof in, "letterbox/%s_in.npy", name);
+    snprintf(prefix, sizeof prefix, "letterbox/%s", name);
+    letterbox_matches(load_npy(in), prefix, h, w);
+}
+
 TEST(letterbox_matches_ultralytics)
 {
-    letterbox_matches("wide", 64, 64);  /* 37x53 -> 45x64, pads 9 above, 10 below */
-    letterbox_matches("tall", 48, 64);
-    letterbox_matches("down", 32, 24);
-    letterbox_matches("same", 37, 53);
+    letterbox_case("wide", 64, 64);  /* 37x53 -> 45x64, pads 9 above, 10 below */
+    letterbox_case("tall", 48, 64);
+    letterbox_case("down", 32, 24);
+    letterbox_case("same", 37, 53);
+    /* the demo photograph, 600x512 -> 64x55 (a strong downscale) */
+    letterbox_matches(load_photo(), "photo/letterbox_64", 64, 64);
 }
 
 TEST(letterbox_hand_computed_and_versioned_struct)

@@ -24,6 +24,17 @@ static int64_t golden_int(const json_t *obj, const char *key)
     return (int64_t)json_integer_value(json_object_get(obj, key));
 }
 
+/* A mask stored as a string of '0' and '1' (row-major) as a malloc'd 0/1 array. */
+static uint8_t *golden_mask(const json_t *str)
+{
+    const char *s = json_string_value(str);
+    size_t n = json_string_length(str);
+    uint8_t *m = malloc(n ? n : 1);
+    for (size_t i = 0; i < n; i++)
+        m[i] = s[i] == '1';
+    return m;
+}
+
 /* A JSON array of integers as a malloc'd array of T (caller frees); *n gets the length. */
 #define GOLDEN_ARRAY(T, name)                                                       \
     static T *golden_##name(const json_t *arr, size_t *n)                           \

@@ -50,7 +50,7 @@ TEST(components_match_opencv)
     size_t i, checked = 0;
     json_array_foreach(g, i, cs) {
         int64_t h = golden_int(cs, "h"), w = golden_int(cs, "w");
-        uint8_t *m = golden_u8(json_object_get(cs, "mask"), NULL);
+        uint8_t *m = golden_mask(json_object_get(cs, "mask"));
         size_t j;
         json_t *res;
         json_array_foreach(json_object_get(cs, "results"), j, res) {

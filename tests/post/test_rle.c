@@ -74,6 +74,55 @@ static seg_rle *encode_padded(const uint8_t *m, int64_t h, int64_t w)
     return r;
 }
 
+/* Regression cases from pycocotools' own tests (the cocoapi fork used by detectron2):
+ * toBbox of a mask that does not touch the image border, and a string whose first three
+ * counts are 0 (an empty run of ones after the first count), whose box must equal the
+ * box of its decoded-and-re-encoded mask. */
+static const char zero_leading[] =
+    "000lg0Zb01O00001O00001O001O00001O00001O001O00001O01O2N3M3M3M2N3M3N2M3M2N1O1O1O1O"
+    "2N1O1O1O2N1O1O101N1O1O1O2N1O1O1O2N3M2N1O2N1O2O0O2N1O1O2N1O2N1O2N1O2N1O2N1O2O0O2N"
+    "1O3M2N1O2N2N2N2N2N1O2N2N2N2N1O2N2N2N2N2N1N3N2N00O1O1O1O100000000000000O100000000"
+    "000000001O0000001O00001O0O5L7I5K4L4L3M2N2N2N1O2m]OoXOm`0Sg0j^OVYOTa0lf0c^O]YO[a0"
+    "ef0\\^OdYOba0bg0N2N2N2N2N2N2N2N2N2N2N2N2N2N2N2N2N3M2M4M2N3M2N3M2N3M2N3M2N3M2N3M2"
+    "N3M2N3M2M4M2N2N3M2M4M2N2N3M2M3N3M2N3M2M3N3M2N2N3L3N2N3M2N3L3N2N3M5J4M3M4L3M3L5L3"
+    "M3M4L3L4\\EXTOd6jo0K6J5K6I4M1O1O1O1N2O1O1O001N2O00001O0O101O000O2O00001N101N101N"
+    "2N101N101N101N2O0O2O0O2O0O2O1N101N2N2O1N2O1N2O1N101N2O1N2O1N2O0O2O1N2N2O1N2O0O2O"
+    "1N2O1N2N2N1N4M2N2M4M2N3L3N2N3L3N3L3N2N3L3N2N3L3M4L3M3M4L3M5K5K5K6J5K5K6J7I7I7Ibi"
+    "jn0";
+
+TEST(pycocotools_regression_cases)
+{
+    uint8_t m[100] = {0};
+    for (int y = 2; y < 4; y++)
+        for (int x = 3; x < 6; x++)
+            m[y * 10 + x] = 1;
+    seg_rle *r = NULL, *again = NULL;
+    CHECK_OK(seg_rle_encode(m, 10, 10, 10, &r));
+    double bb[4], bb2[4];
+    seg_rle_bbox(r, bb);
+    CHECK(bb[0] == 3 && bb[1] == 2 && bb[2] == 3 && bb[3] == 2);
+    seg_rle_destroy(r);
+
+    CHECK_OK(seg_rle_from_string(1350, 1080, zero_leading, sizeof zero_leading - 1, &r));
+    size_t n;
+    const uint32_t *c = seg_rle_counts(r, &n);
+    CHECK(n > 3 && c[0] == 0 && c[1] == 0 && c[2] == 0);
+    const char *s = NULL;
+    CHECK_OK(seg_rle_string(r, &s, NULL)); /* pycocotools' encoder wrote this string */
+    CHECK_STR(s, zero_leading);
+    uint8_t *bm = malloc(1350 * 1080);
+    CHECK_OK(seg_rle_decode(r, bm, 1080));
+    CHECK_OK(seg_rle_encode(bm, 1350, 1080, 1080, &again));
+    seg_rle_bbox(r, bb);
+    seg_rle_bbox(again, bb2);
+    CHECK(memcmp(bb, bb2, sizeof bb) == 0);
+    CHECK(bb[2] > 0 && bb[3] > 0);
+    CHECK_EQ_INT(seg_rle_area(r), seg_rle_area(again));
+    free(bm);
+    seg_rle_destroy(r);
+    seg_rle_destroy(again);
+}
+
 TEST(masks_match_numpy_golden)
 {
     json_t *g = golden_load("rle.json");
@@ -93,7 +142,7 @@ TEST(masks_match_numpy_golden)
             CHECK_OK(seg_rle_from_counts(h, w, cnts, n, &r));
             free(cnts);
         } else {
-            uint8_t *m = golden_u8(json_object_get(c, "mask"), NULL);
+            uint8_t *m = golden_mask(json_object_get(c, "mask"));
             CHECK_OK(seg_rle_encode(m, h, w, (size_t)w, &r));
             seg_rle *p = encode_padded(m, h, w);
             check_counts(p, want);
@@ -277,6 +326,30 @@ TEST(empty_masks)
     CHECK_OK(seg_rle_iou(NULL, 0, gt, 1, NULL, NULL));
 }
 
+/* Strings may hold empty runs after the first; no encoder makes them. pycocotools' bbox
+ * overflows on them; libseg describes the mask they encode. */
+TEST(empty_runs_after_the_first)
+{
+    const uint32_t odd[4] = {1, 0, 1, 2}, canon[2] = {2, 2};
+    seg_rle *a = NULL, *b = NULL, *u = NULL;
+    CHECK_OK(seg_rle_from_counts(1, 4, odd, 4, &a));
+    CHECK_OK(seg_rle_from_counts(1, 4, canon, 2, &b));
+    double bb[4];
+    seg_rle_bbox(a, bb);
+    CHECK(bb[0] == 2 && bb[1] == 0 && bb[2] == 2 && bb[3] == 1);
+    double iou = 0;
+    const seg_rle *ab[2] = {a, b};
+    CHECK_OK(seg_rle_iou(ab, 1, ab + 1, 1, NULL, &iou));
+    CHECK(iou == 1);
+    CHECK_OK(seg_rle_merge(ab, 2, SEG_RLE_UNION, &u));
+    size_t n;
+    const uint32_t *c = seg_rle_counts(u, &n);
+    CHECK(n == 2 && c[0] == 2 && c[1] == 2);
+    seg_rle_destroy(u);
+    seg_rle_destroy(a);
+    seg_rle_destroy(b);
+}
+
 TEST(bad_bitmaps_and_sizes)
 {
     uint8_t m[6] = {0, 1, 1, 0, 1, 7};
@@ -287,10 +360,18 @@ TEST(bad_bitmaps_and_sizes)
     m[0] = 255;
     CHECK_FAIL(seg_rle_encode(m, 2, 3, 3, &r), SEG_ERR_INVALID_ARGUMENT,
                "pixel (row 0, column 0) is 255");
-    uint8_t wide[24] = {0};
-    wide[17] = 2; /* inside the 8-byte fast path */
-    CHECK_FAIL(seg_rle_encode(wide, 2, 12, 12, &r), SEG_ERR_INVALID_ARGUMENT,
-               "pixel (row 1, column 5) is 2");
+    uint8_t wide[3 * 150] = {0};
+    wide[150 + 17] = 2; /* inside a 64-byte block of the fast path */
+    CHECK_FAIL(seg_rle_encode(wide, 3, 150, 150, &r), SEG_ERR_INVALID_ARGUMENT,
+               "pixel (row 1, column 17) is 2");
+    wide[150 + 17] = 0;
+    wide[300 + 131] = 9; /* in the 8-byte words after the blocks */
+    CHECK_FAIL(seg_rle_encode(wide, 3, 150, 150, &r), SEG_ERR_INVALID_ARGUMENT,
+               "pixel (row 2, column 131) is 9");
+    wide[300 + 131] = 0;
+    wide[300 + 149] = 3; /* in the byte tail */
+    CHECK_FAIL(seg_rle_encode(wide, 3, 150, 150, &r), SEG_ERR_INVALID_ARGUMENT,
+               "pixel (row 2, column 149) is 3");
     CHECK_FAIL(seg_rle_encode(m, 0, 3, 3, &r), SEG_ERR_INVALID_ARGUMENT, "zero-size");
     CHECK_FAIL(seg_rle_encode(m, 2, 0, 3, &r), SEG_ERR_INVALID_ARGUMENT, "zero-size");
     CHECK_FAIL(seg_rle_encode(m, 2, 3, 2, &r), SEG_ERR_INVALID_ARGUMENT,
@@ -383,9 +464,11 @@ TEST(bad_polygons)
 
 int main(void)
 {
-    return RUN_TESTS(CASE(hand_cases_from_the_reference), CASE(masks_match_numpy_golden),
+    return RUN_TESTS(CASE(hand_cases_from_the_reference), CASE(pycocotools_regression_cases),
+                     CASE(masks_match_numpy_golden),
                      CASE(tensor_encode_and_decode), CASE(iou_with_crowd_matches_dense_golden),
                      CASE(polygons_and_boxes_match_frpoly_golden), CASE(empty_masks),
+                     CASE(empty_runs_after_the_first),
                      CASE(bad_bitmaps_and_sizes), CASE(mismatched_sizes_in_iou_and_merge),
                      CASE(malformed_strings), CASE(bad_polygons));
 }

@@ -1,0 +1,40 @@
+/*
+ * Per-session planning and execution for one set of input shapes.
+ *
+ * Planning infers every node in order. A node whose inputs are all known (constants,
+ * or values folded earlier in the plan) is evaluated right away, as are Shape and Size
+ * (they need only shapes): this is constant folding specialised to the input shapes.
+ * The remaining nodes become steps; their outputs get offsets in one arena, reused
+ * between values whose lifetimes do not overlap. Running a plan allocates nothing.
+ */
+#ifndef SEGI_PLAN_H
+#define SEGI_PLAN_H
+
+#include "graph/graph.h"
+
+typedef struct segi_plan segi_plan;
+
+/** Plan `g` for inputs with the shapes and dtypes of `inputs` (data not read). */
+seg_status segi_plan_create(const segi_graph *g, const seg_tensor *const *inputs,
+                            segi_plan **out);
+
+void segi_plan_free(segi_plan *p);
+
+/** Whether `inputs` have the shapes and dtypes the plan was made for. */
+bool segi_plan_matches(const segi_plan *p, const seg_tensor *const *inputs);
+
+/** Run the steps on `inputs` (which must match). */
+seg_status segi_plan_run(segi_plan *p, const seg_tensor *const *inputs);
+
+/** Graph output `i` after a run (its header lives in the plan). */
+const seg_tensor *segi_plan_output(const segi_plan *p, int i);
+
+/** Arena and scratch bytes, and the number of steps left for run time. */
+size_t segi_plan_arena_bytes(const segi_plan *p);
+size_t segi_plan_scratch_bytes(const segi_plan *p);
+int segi_plan_steps(const segi_plan *p);
+
+/** Conv and ConvTranspose FLOPs (2 per multiply-add) of the steps. */
+uint64_t segi_plan_conv_flops(const segi_plan *p);
+
+#endif

@@ -1,0 +1,159 @@
+/*
+ * ConvTranspose: per image and group, one GEMM computes every kernel tap's
+ * contribution (W_g^T x X_g, a column matrix over the input grid) and col2im adds the
+ * columns into the output, which starts as the bias.
+ */
+#include "ops/window.h"
+
+#include <cblas.h>
+#include <limits.h>
+#include <string.h>
+
+typedef struct convt_plan {
+    segi_window w;   /* image: the output, grid: the input */
+    int64_t n, c, m, group;
+} convt_plan;
+
+/* Pads from the total padding that makes the output `out` long (ONNX's rule, with
+ * floor division: a negative total grows the output at the end, as output_padding). */
+static void split_total(segi_window *w, int a, int64_t total, segi_auto_pad ap)
+{
+    int64_t half = total >= 0 ? total / 2 : -((1 - total) / 2);
+    w->pad0[a] = ap == SEGI_PAD_SAME_UPPER ? half : total - half;
+    w->pad1[a] = total - w->pad0[a];
+}
+
+static seg_status output_geometry(segi_op_ctx *ctx, const int64_t *in, segi_auto_pad ap,
+                                  segi_window *w)
+{
+    int nd = w->nd, at = SEGI_WIN_AXES - nd;
+    const int64_t *opad = NULL, *oshape = NULL;
+    int n_opad = segi_op_attr_ints(ctx, "output_padding", &opad);
+    int n_oshape = segi_op_attr_ints(ctx, "output_shape", &oshape);
+    if (n_opad >= 0 && n_opad != nd)
+        return segi_op_error(ctx, SEG_ERR_FORMAT, "output_padding has %d values, expected %d",
+                             n_opad, nd);
+    if (n_oshape >= 0 && n_oshape != nd && n_oshape != nd + 2)
+        return segi_op_error(ctx, SEG_ERR_FORMAT, "output_shape has %d values, expected %d",
+                             n_oshape, nd);
+    for (int i = 0; i < nd; i++) {
+        int a = at + i;
+        int64_t op = n_opad >= 0 ? opad[i] : 0;
+        if (op < 0 || op >= (w->stride[a] > w->dilation[a] ? w->stride[a] : w->dilation[a]))
+            return segi_op_error(ctx, SEG_ERR_FORMAT,
+                                 "output_padding[%d] = %lld must be below the stride or "
+                                 "dilation", i, (long long)op);
+        if (in[i] > SEGI_WIN_MAX_SIZE)
+            return segi_op_error(ctx, SEG_ERR_LIMIT, "spatial axis %d has %lld points", i,
+                                 (long long)in[i]);
+        w->grid[a] = in[i];
+        int64_t full = w->stride[a] * (in[i] - 1) + op + (w->kernel[a] - 1) * w->dilation[a] + 1;
+        int64_t out;
+        if (n_oshape >= 0) {
+            out = oshape[n_oshape - nd + i];
+            split_total(w, a, full - out, ap);
+        } else if (ap == SEGI_PAD_SAME_UPPER || ap == SEGI_PAD_SAME_LOWER) {
+            out = in[i] * w->stride[a];
+            split_total(w, a, full - out, ap);
+        } else {
+            if (ap == SEGI_PAD_VALID)
+                w->pad0[a] = w->pad1[a] = 0;
+            out = full - w->pad0[a] - w->pad1[a];
+        }
+        if (out < 0 || in[i] < 1)
+            return segi_op_error(ctx, SEG_ERR_SHAPE,
+                                 "spatial axis %d: input %lld gives output size %lld", i,
+                                 (long long)in[i], (long long)out);
+        w->image[a] = out;
+    }
+    return segi_window_check(ctx, w);
+}
+
+static seg_status plan_convt(segi_op_ctx *ctx, convt_plan *p)
+{
+    const seg_tensor *x = ctx->in[0], *wt = ctx->in[1];
+    const seg_tensor *b = ctx->n_in > 2 ? ctx->in[2] : NULL;
+    if (x->dtype != SEG_DTYPE_F32 || wt->dtype != SEG_DTYPE_F32 ||
+        (b && b->dtype != SEG_DTYPE_F32))
+        return segi_op_error(ctx, SEG_ERR_UNSUPPORTED, "dtypes %s/%s, only f32 is supported",
+                             seg_dtype_name(x->dtype), seg_dtype_name(wt->dtype));
+    if (x->rank < 3 || x->rank > 5 || wt->rank != x->rank)
+        return segi_op_error(ctx, SEG_ERR_SHAPE,
+                             "input rank %d and weight rank %d (want equal ranks 3 to 5)",
+                             x->rank, wt->rank);
+    p->n = x->dims[0];
+    p->c = x->dims[1];
+    p->group = segi_op_attr_int(ctx, "group", 1);
+    if (p->group < 1 || wt->dims[0] != p->c || p->c % p->group)
+        return segi_op_error(ctx, SEG_ERR_SHAPE,
+                             "group %lld and weights [%lld, %lld, ...] do not fit %lld "
+                             "input channels",
+                             (long long)p->group, (long long)wt->dims[0],
+                             (long long)wt->dims[1], (long long)p->c);
+    if (!segi_dim_mul(wt->dims[1], p->group, INT32_MAX, &p->m))
+        return segi_op_error(ctx, SEG_ERR_LIMIT, "%lld output channels",
+                             (long long)wt->dims[1]);
+    if (b && (b->rank != 1 || b->dims[0] != p->m))
+        return segi_op_error(ctx, SEG_ERR_SHAPE, "bias has %lld values for %lld channels",
+                             (long long)(b->rank == 1 ? b->dims[0] : -1), (long long)p->m);
+    segi_auto_pad ap;
+    seg_status st = segi_window_attrs(ctx, x->rank - 2, wt->dims + 2, &p->w, &ap);
+    if (st == SEG_OK)
+        st = output_geometry(ctx, x->dims + 2, ap, &p->w);
+    if (st != SEG_OK)
+        return st;
+    int64_t rows;
+    if (!segi_dim_mul(wt->dims[1], segi_window_kernel_size(&p->w), INT_MAX, &rows) ||
+        segi_window_grid_size(&p->w) > INT_MAX || p->c > INT_MAX)
+        return segi_op_error(ctx, SEG_ERR_LIMIT, "GEMM dimensions exceed the BLAS int range");
+    return SEG_OK;
+}
+
+static seg_status convt_infer(segi_op_ctx *ctx)
+{
+    convt_plan p;
+    seg_status st = plan_convt(ctx, &p);
+    if (st != SEG_OK)
+        return st;
+    int64_t dims[5] = {p.n, p.m};
+    memcpy(dims + 2, p.w.image + SEGI_WIN_AXES - p.w.nd, (size_t)p.w.nd * sizeof dims[0]);
+    if (!segi_size_mul3((size_t)(p.m / p.group * segi_window_kernel_size(&p.w)),
+                        (size_t)segi_window_grid_size(&p.w), sizeof(float),
+                        &ctx->scratch_bytes))
+        return segi_op_error(ctx, SEG_ERR_LIMIT, "column buffer size overflows");
+    return segi_op_set_output(ctx, 0, SEG_DTYPE_F32, p.w.nd + 2, dims);
+}
+
+static seg_status convt_run(segi_op_ctx *ctx)
+{
+    convt_plan p;
+    seg_status st = plan_convt(ctx, &p);
+    if (st != SEG_OK)
+        return st;
+    const float *x = ctx->in[0]->data, *wt = ctx->in[1]->data;
+    const float *bias = ctx->n_in > 2 && ctx->in[2] ? ctx->in[2]->data : NULL;
+    float *y = ctx->out[0]->data;
+    int64_t cg = p.c / p.group, mg = p.m / p.group;
+    int64_t rows = mg * segi_window_kernel_size(&p.w);
+    int64_t in_size = segi_window_grid_size(&p.w), out_size = segi_window_image_size(&p.w);
+    for (int64_t n = 0; n < p.n; n++)
+        for (int64_t g = 0; g < p.group; g++) {
+            float *yg = y + (n * p.m + g * mg) * out_size;
+            for (int64_t m = 0; m < mg; m++)
+                for (int64_t i = 0; i < out_size; i++)
+                    yg[m * out_size + i] = bias ? bias[g * mg + m] : 0.0f;
+            if (rows == 0 || in_size == 0 || cg == 0)
+                continue;
+            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)rows, (int)in_size,
+                        (int)cg, 1.0f, wt + g * cg * rows, (int)rows,
+                        x + (n * p.c + g * cg) * in_size, (int)in_size, 0.0f, ctx->scratch,
+                        (int)in_size);
+            segi_col2im_add(ctx->scratch, mg, &p.w, yg);
+        }
+    return SEG_OK;
+}
+
+const segi_op_def segi_ops_conv_transpose[] = {
+    {"ConvTranspose", 2, 3, 1, 1, 0, convt_infer, convt_run},
+    {NULL, 0, 0, 0, 0, 0, NULL, NULL},
+};
