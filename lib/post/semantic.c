@@ -6,6 +6,7 @@
 #include "core/error.h"
 #include "core/tensor.h"
 #include "post/interp.h"
+#include "post/labels.h"
 #include "post/overlay.h"
 #include "post/params.h"
 #include "post/simd.h"
@@ -439,12 +440,6 @@ void seg_semantic_color(const seg_semantic *sem, size_t cls, uint8_t rgb[3])
         seg_palette_voc(cls, rgb);
 }
 
-static int32_t label_at(const seg_tensor *labels, size_t i)
-{
-    return labels->dtype == SEG_DTYPE_U8 ? ((const uint8_t *)labels->data)[i]
-                                         : ((const int32_t *)labels->data)[i];
-}
-
 seg_status seg_semantic_overlay(const seg_semantic *sem, const seg_tensor *image, float alpha,
                                 seg_tensor **out)
 {
@@ -455,7 +450,7 @@ seg_status seg_semantic_overlay(const seg_semantic *sem, const seg_tensor *image
     if (!colours)
         return segi_error(SEG_ERR_OUT_OF_MEMORY, "semantic overlay: out of memory");
     for (size_t i = 0; i < n; i++)
-        seg_semantic_color(sem, (size_t)label_at(sem->labels, i), colours + i * 3);
+        seg_semantic_color(sem, (size_t)segi_label_at(sem->labels, i), colours + i * 3);
     seg_status st = segi_overlay(image, colours, NULL, h, w, alpha, out);
     free(colours);
     return st;
