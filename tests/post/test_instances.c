@@ -10,6 +10,7 @@
 #include <seg/seg.h>
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -276,6 +277,27 @@ TEST(yolo_zero_area_and_empty_masks)
     seg_tensor_destroy(tp);
 }
 
+/* A caller built against an older, shorter seg_yolo_params: fields past its
+ * struct_size keep their defaults, whatever the memory there holds. */
+TEST(yolo_params_struct_size_versioning)
+{
+    seg_tensor *out0 = golden("yolo_out0"), *protos = golden("yolo_protos");
+    seg_yolo_params p;
+    memset(&p, 0xff, sizeof p);
+    seg_yolo_params_init(&p);
+    p.struct_size = (uint32_t)offsetof(seg_yolo_params, layout);
+    p.layout = (seg_yolo_layout)99; /* beyond struct_size: ignored */
+    p.masks = (seg_yolo_mask_mode)99;
+    seg_input_geometry lb;
+    seg_input_geometry_init(&lb, IN_W, IN_H, ORIG_W, ORIG_H);
+    seg_instances *in = NULL;
+    CHECK_OK(seg_instances_from_yolo(out0, protos, &lb, &p, &in));
+    check_against(in, "letterbox", true);
+    seg_instances_destroy(in);
+    seg_tensor_destroy(out0);
+    seg_tensor_destroy(protos);
+}
+
 TEST(yolo_bad_inputs)
 {
     seg_tensor *out0 = golden("yolo_out0"), *protos = golden("yolo_protos"), *t;
@@ -457,6 +479,7 @@ int main(void)
                      CASE(yolo_native_masks_explicit_geometry), CASE(yolo_legacy_sigmoid_masks),
                      CASE(yolo_end_to_end_layout), CASE(nms_matches_torchvision),
                      CASE(yolo_hand_computed_nms_and_conf), CASE(yolo_zero_area_and_empty_masks),
+                     CASE(yolo_params_struct_size_versioning),
                      CASE(yolo_bad_inputs),
                      CASE(paste_torchvision), CASE(paste_detectron2),
                      CASE(paste_hand_computed_uniform_mask), CASE(paste_bad_inputs));
