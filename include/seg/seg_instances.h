@@ -162,7 +162,8 @@ SEG_API void seg_paste_params_init(seg_paste_params *params);
  * `masks` f32 [N, 1, M, M'] or [N, M, M'] probabilities (class-specific channel
  * already selected). Instances keep their input order; empty masks are kept.
  * Errors: SEG_ERR_SHAPE for disagreeing N or ranks; SEG_ERR_INVALID_ARGUMENT for a
- * missing image size; SEG_ERR_FORMAT for NaN, x2 < x1 or y2 < y1.
+ * missing image size; SEG_ERR_FORMAT for NaN, x2 < x1 or y2 < y1; SEG_ERR_LIMIT for
+ * a coordinate beyond +-2^24 (or infinite).
  */
 SEG_API SEG_NODISCARD seg_status seg_instances_from_mask_probs(const seg_tensor *boxes,
                                                                const seg_tensor *scores,

@@ -73,6 +73,10 @@ seg_status segi_check_box(const float b[4], size_t i, const char *who)
 {
     if (isnan(b[0]) || isnan(b[1]) || isnan(b[2]) || isnan(b[3]))
         return segi_error(SEG_ERR_FORMAT, "%s: box %zu has a NaN coordinate", who, i);
+    for (int k = 0; k < 4; k++)
+        if (!(fabsf(b[k]) <= SEGI_MAX_COORD))
+            return segi_error(SEG_ERR_LIMIT, "%s: box %zu coordinate %g is beyond +-%g", who,
+                              i, (double)b[k], (double)SEGI_MAX_COORD);
     if (b[2] < b[0] || b[3] < b[1])
         return segi_error(SEG_ERR_FORMAT,
                           "%s: box %zu [%g, %g, %g, %g] has x2 < x1 or y2 < y1", who, i,

@@ -124,7 +124,6 @@ typedef struct sem_run {
     float *best;        /* running max per output column */
     int32_t *arg;       /* running argmax per output column */
     float *vals;        /* C x ow resized logits of the current row, when kept */
-    float *tmp;         /* one resized class row otherwise */
     float *sum;         /* softmax denominators per column */
 } sem_run;
 
@@ -157,11 +156,15 @@ static void argmax_row(sem_run *s, int64_t y, float *vals)
     memset(s->arg, 0, (size_t)ow * sizeof *s->arg);
     if (vals)
         memcpy(vals, s->best, (size_t)ow * sizeof *vals);
+    /* strict >: ties stay with the lower class; NaN was rejected up front */
     for (int64_t c = 1; c < g->c; c++) {
-        float *v = vals ? vals + c * ow : s->tmp;
-        segi_blend(v, a + c * ow, b + c * ow, t.w0, t.w1, ow);
-        /* strict >: ties stay with the lower class; NaN was rejected up front */
-        (void)segi_argmax_update(s->best, s->arg, v, (int32_t)c, ow);
+        if (!vals) {
+            segi_blend_argmax(s->best, s->arg, a + c * ow, b + c * ow, t.w0, t.w1, (int32_t)c,
+                              ow);
+            continue;
+        }
+        segi_blend(vals + c * ow, a + c * ow, b + c * ow, t.w0, t.w1, ow);
+        (void)segi_argmax_update(s->best, s->arg, vals + c * ow, (int32_t)c, ow);
     }
 }
 
@@ -289,10 +292,8 @@ static seg_status run_decoder(seg_semantic *sem, const float *logits, const sem_
     s.arg = malloc(ow * sizeof(int32_t));
     s.vals = keep_vals ? malloc(c * ow * sizeof(float)) : NULL;
     s.sum = malloc(ow * sizeof(float));
-    s.tmp = malloc(ow * sizeof(float));
     seg_status st = SEG_OK;
-    if (!s.ty || !s.tx || !s.hbuf[0] || !s.best || !s.arg || !s.sum || !s.tmp ||
-        (keep_vals && !s.vals)) {
+    if (!s.ty || !s.tx || !s.hbuf[0] || !s.best || !s.arg || !s.sum || (keep_vals && !s.vals)) {
         st = segi_error(SEG_ERR_OUT_OF_MEMORY, "semantic: out of memory for %zu x %zu rows",
                         c, ow);
     } else {
@@ -309,7 +310,6 @@ static seg_status run_decoder(seg_semantic *sem, const float *logits, const sem_
     free(s.arg);
     free(s.vals);
     free(s.sum);
-    free(s.tmp);
     return st;
 }
 

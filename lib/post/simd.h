@@ -65,6 +65,28 @@ static inline int segi_argmax_update(float *best, int32_t *arg, const float *v, 
     return any;
 }
 
+/** segi_argmax_update of v[x] = a[x] * wa + b[x] * wb, without storing v. */
+static inline void segi_blend_argmax(float *best, int32_t *arg, const float *a, const float *b,
+                                     float wa, float wb, int32_t cls, int64_t n)
+{
+    int64_t x = 0;
+    segi_i4 c = {cls, cls, cls, cls};
+    for (; x + 4 <= n; x += 4) {
+        segi_f4 v = segi_load4(a + x) * wa + segi_load4(b + x) * wb;
+        segi_f4 m = segi_load4(best + x);
+        segi_i4 gt = v > m;
+        segi_store4(best + x, (segi_f4)(((segi_i4)v & gt) | ((segi_i4)m & ~gt)));
+        segi_store4i(arg + x, (c & gt) | (segi_load4i(arg + x) & ~gt));
+    }
+    for (; x < n; x++) {
+        float v = a[x] * wa + b[x] * wb;
+        if (v > best[x]) {
+            best[x] = v;
+            arg[x] = cls;
+        }
+    }
+}
+
 /** out[x] = a[x] * wa + b[x] * wb. */
 static inline void segi_blend(float *out, const float *a, const float *b, float wa, float wb,
                               int64_t n)

@@ -190,6 +190,9 @@ static seg_status e2e_candidates(const yolo_geom *g, float conf, int64_t max_det
                               (long long)j);
         if (!(r[4] > conf))
             continue;
+        if (!(r[5] >= 0.0f && r[5] < 2147483648.0f))
+            return segi_error(SEG_ERR_FORMAT, "yolo: class %g of detection %lld is not a "
+                              "class index", (double)r[5], (long long)j);
         yolo_det *d = &dets[k++];
         memcpy(d->box, r, sizeof d->box);
         d->score = r[4];

@@ -326,6 +326,11 @@ TEST(yolo_bad_inputs)
     p.layout = SEG_YOLO_END_TO_END;
     CHECK_FAIL(seg_instances_from_yolo(out0, protos, NULL, &p, &in), SEG_ERR_SHAPE,
                "6 + 32");
+    seg_tensor *e2e = golden("yolo_e2e_out0");
+    ((float *)seg_tensor_data(e2e))[38 * 2 + 5] = -3; /* class of row 2 */
+    CHECK_FAIL(seg_instances_from_yolo(e2e, protos, NULL, &p, &in), SEG_ERR_FORMAT,
+               "class -3 of detection 2");
+    seg_tensor_destroy(e2e);
     float *v = seg_tensor_data(out0);
     v[(4 + 1) * 300 + 17] = NAN; /* class 1 of candidate 17 */
     CHECK_FAIL(seg_instances_from_yolo(out0, protos, NULL, NULL, &in), SEG_ERR_FORMAT,
@@ -450,6 +455,10 @@ TEST(paste_bad_inputs)
     CHECK_FAIL(seg_instances_from_mask_probs(tb, NULL, NULL, tm, &p, &in), SEG_ERR_FORMAT,
                "mask 1 has a NaN");
     m[5] = 0;
+    box[2] = INFINITY;
+    CHECK_FAIL(seg_instances_from_mask_probs(tb, NULL, NULL, tm, &p, &in), SEG_ERR_LIMIT,
+               "box 0 coordinate inf");
+    box[2] = 4;
     box[1] = NAN;
     CHECK_FAIL(seg_instances_from_mask_probs(tb, NULL, NULL, tm, &p, &in), SEG_ERR_FORMAT,
                "box 0 has a NaN");
