@@ -124,7 +124,9 @@ SEG_API void seg_yolo_params_init(seg_yolo_params *params);
  * with cblas_sgemm), drop empty masks, map boxes.
  * Errors: SEG_ERR_SHAPE for layouts that do not fit (nc < 1, nm mismatch, batch != 1);
  * SEG_ERR_UNSUPPORTED for non-f32 tensors; SEG_ERR_INVALID_ARGUMENT for bad params
- * or native masks without a geometry; SEG_ERR_FORMAT for NaN scores or boxes.
+ * or native masks without a geometry; SEG_ERR_FORMAT for NaN scores or boxes and
+ * end-to-end classes that are not indices; SEG_ERR_LIMIT for end-to-end box
+ * coordinates beyond +-2^24.
  */
 SEG_API SEG_NODISCARD seg_status seg_instances_from_yolo(const seg_tensor *output0,
                                                          const seg_tensor *protos,
