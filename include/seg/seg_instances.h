@@ -121,7 +121,7 @@ SEG_API void seg_yolo_params_init(seg_yolo_params *params);
  * xywh -> xyxy, keep the max_nms best, greedy NMS per class (boxes offset by
  * cls * class_offset, IoU with area (x2-x1)(y2-y1), suppress IoU > iou_threshold,
  * as torchvision.ops.nms), keep max_det, assemble masks (coefficients @ prototypes
- * with cblas_sgemm), drop empty masks, map boxes.
+ * with BLAS, over only the prototype rows each mask reads), drop empty masks, map boxes.
  * Errors: SEG_ERR_SHAPE for layouts that do not fit (nc < 1, nm mismatch, batch != 1);
  * SEG_ERR_UNSUPPORTED for non-f32 tensors; SEG_ERR_INVALID_ARGUMENT for bad params
  * or native masks without a geometry; SEG_ERR_FORMAT for NaN scores or boxes and

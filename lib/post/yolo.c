@@ -336,7 +336,8 @@ static float mask_cut(const seg_yolo_params *p)
 }
 
 /* Rows [r0, r1) of coefficients @ prototypes (sigmoid if legacy) into the plane: only the
- * rows a detection's window reads, so the matrix product is a fraction of the full one. */
+ * rows a detection's window reads, so the product is a fraction of the full one. One
+ * detection is one row of output: sgemv, which unlike an M = 1 sgemm packs nothing. */
 static void logit_rows(yolo_masks *w, const yolo_det *d, int64_t r0, int64_t r1)
 {
     const yolo_geom *g = w->g;
@@ -345,8 +346,8 @@ static void logit_rows(yolo_masks *w, const yolo_det *d, int64_t r0, int64_t r1)
                                : g->out0[(4 + g->nc + k) * g->n + d->anchor];
     int n = (int)((r1 - r0) * g->mw), ld = (int)(g->mh * g->mw);
     float *dst = w->plane + r0 * g->mw;
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, 1, n, (int)g->nm, 1.0f, w->coef,
-                (int)g->nm, g->protos + r0 * g->mw, ld, 0.0f, dst, n);
+    cblas_sgemv(CblasRowMajor, CblasTrans, (int)g->nm, n, 1.0f, g->protos + r0 * g->mw, ld,
+                w->coef, 1, 0.0f, dst, 1);
     if (w->p->mask_threshold == SEG_YOLO_MASK_SIGMOID)
         for (int i = 0; i < n; i++)
             dst[i] = 1.0f / (1.0f + expf(-dst[i]));
