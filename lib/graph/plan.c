@@ -26,6 +26,7 @@ typedef struct plan_step {
 
 struct segi_plan {
     const segi_graph *g;
+    segi_pool *pool;
     plan_value *vals;
     plan_step *steps;
     int n_steps;
@@ -208,7 +209,7 @@ static seg_status plan_node(segi_plan *p, const segi_node *n, const seg_tensor *
         out[k] = &p->vals[n->out[k]].t;
         memset(out[k], 0, sizeof *out[k]);
     }
-    segi_op_ctx ctx = {&s->info, n->n_in, in, n->n_out, out, 0, NULL};
+    segi_op_ctx ctx = {&s->info, n->n_in, in, n->n_out, out, 0, NULL, p->pool};
     seg_status st = n->def->infer(&ctx);
     if (st != SEG_OK)
         return st;
@@ -305,12 +306,13 @@ static seg_status allocate(segi_plan *p)
 }
 
 seg_status segi_plan_create(const segi_graph *g, const seg_tensor *const *inputs,
-                            segi_plan **out)
+                            segi_pool *pool, segi_plan **out)
 {
     segi_plan *p = NULL;
     seg_status st = alloc_plan(g, &p);
     if (st != SEG_OK)
         return st;
+    p->pool = pool;
     if ((st = capture_inputs(p, inputs))) {
         segi_plan_free(p);
         return st;
@@ -358,8 +360,8 @@ seg_status segi_plan_run(segi_plan *p, const seg_tensor *const *inputs)
             p->vals[g->inputs[i]].t.data = inputs[i]->data;
     for (int s = 0; s < p->n_steps; s++) {
         plan_step *st = &p->steps[s];
-        segi_op_ctx ctx = {&st->info, st->n_in, st->in, st->n_out, st->out, p->scratch_bytes,
-                           p->scratch};
+        segi_op_ctx ctx = {&st->info, st->n_in,      st->in,    st->n_out,
+                           st->out,    p->scratch_bytes, p->scratch, p->pool};
         seg_status r = st->def->run(&ctx);
         if (r != SEG_OK)
             return r;

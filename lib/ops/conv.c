@@ -189,6 +189,6 @@ static seg_status conv_run(segi_op_ctx *ctx)
 }
 
 const segi_op_def segi_ops_conv[] = {
-    {"Conv", 2, 3, 1, 1, 0, conv_infer, conv_run},
+    {"Conv", 2, 3, 1, 1, 0, conv_infer, conv_run, SEGI_OP_FUSES_ACTIVATION},
     {NULL, 0, 0, 0, 0, 0, NULL, NULL},
 };

@@ -224,6 +224,9 @@ def graph_models():
     save(model_of([], [vi("x", ["batch", 3]), vi("m", [2], TensorProto.INT64)],
                   [vi("x", ["batch", 3]), vi("m", [2], TensorProto.INT64)]),
          "passthrough.onnx", check=False)
+    # An output name that is not a safe file name: seg infer must escape it.
+    save(model_of([helper.make_node("Identity", ["x"], [".a/b:c"], name="id")],
+                  [vi("x", ["batch", 3])], [vi(".a/b:c", ["batch", 3])]), "odd_names.onnx")
     np.save(os.path.join(OUT, "passthrough_x.npy"), np.arange(6, dtype=np.float32).reshape(2, 3))
     np.save(os.path.join(OUT, "passthrough_m.npy"), np.array([7, -8], np.int64))
 

@@ -18,6 +18,10 @@ cmp -s "$work/out/x.npy" "$data/passthrough_x.npy" || fail "x.npy differs"
 cmp -s "$work/out/m.npy" "$data/passthrough_m.npy" || fail "m.npy differs"
 grep -q '^latency over 3 runs: median .* ms, min .* ms$' "$work/infer.txt" || fail "latency line"
 
+"$seg" infer "$data/odd_names.onnx" --input "$data/passthrough_x.npy" --outdir "$work/odd" \
+  >/dev/null || fail "seg infer (odd names) exited $?"
+cmp -s "$work/odd/%2Ea%2Fb%3Ac.npy" "$data/passthrough_x.npy" || fail "escaped output name"
+
 "$seg" info "$data/unknown_op.onnx" 2>"$work/err.txt" >/dev/null
 [ $? -eq 1 ] || fail "unknown op: exit code"
 [ "$(wc -l <"$work/err.txt")" -eq 1 ] || fail "unknown op: one stderr line expected"

@@ -62,7 +62,7 @@ static void run_case(const char *model, int level, const char *x, const char *y,
         CHECK_EQ_INT(g->n_order, want_nodes);
     seg_tensor *in = npy(x), *want = npy(y);
     segi_plan *p = NULL;
-    CHECK_OK(segi_plan_create(g, (const seg_tensor *const[]){in}, &p));
+    CHECK_OK(segi_plan_create(g, (const seg_tensor *const[]){in}, NULL, &p));
     if (p) {
         CHECK_OK(segi_plan_run(p, (const seg_tensor *const[]){in}));
         check_close(segi_plan_output(p, 0), want, 1e-5f);
@@ -120,7 +120,7 @@ TEST(passes_and_plan_time_folding)
             CHECK_EQ_INT(g->n_order, 4); /* Relu, Shape, Reshape, Add */
         }
         segi_plan *p = NULL;
-        CHECK_OK(segi_plan_create(g, (const seg_tensor *const[]){x}, &p));
+        CHECK_OK(segi_plan_create(g, (const seg_tensor *const[]){x}, NULL, &p));
         if (p) {
             /* Shape folds while planning, and with it Reshape's shape. */
             CHECK_EQ_INT(segi_plan_steps(p), level ? 3 : 6);
@@ -146,7 +146,7 @@ TEST(arena_reuses_buffers)
     CHECK_OK(seg_tensor_wrap(SEG_DTYPE_F32, 2, (const int64_t[]){1, 1000}, xs, sizeof xs, &x));
     segi_plan *p = NULL;
     if (g)
-        CHECK_OK(segi_plan_create(g, (const seg_tensor *const[]){x}, &p));
+        CHECK_OK(segi_plan_create(g, (const seg_tensor *const[]){x}, NULL, &p));
     if (p) {
         /* Six 4000-byte values (4032 aligned), at most two alive at once. */
         CHECK_EQ_INT(segi_plan_arena_bytes(p), 2 * 4032);
@@ -189,7 +189,7 @@ TEST(inputs_that_decide_shapes_are_captured)
     CHECK_OK(seg_tensor_wrap(SEG_DTYPE_I64, 1, (const int64_t[]){2}, ss, sizeof ss, &s));
     segi_plan *p = NULL;
     if (g)
-        CHECK_OK(segi_plan_create(g, (const seg_tensor *const[]){x, s}, &p));
+        CHECK_OK(segi_plan_create(g, (const seg_tensor *const[]){x, s}, NULL, &p));
     if (p) {
         CHECK_OK(segi_plan_run(p, (const seg_tensor *const[]){x, s}));
         const seg_tensor *y = segi_plan_output(p, 0);
