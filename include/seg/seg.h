@@ -10,6 +10,9 @@
 #include "seg_options.h"
 #include "seg_tensor.h"
 #include "seg_metrics.h"
+#include "seg_semantic.h"
+#include "seg_instances.h"
+#include "seg_panoptic.h"
 #include "seg_image.h"
 #include "seg_model.h"
 

@@ -12,6 +12,7 @@ typedef struct plan_value {
     seg_tensor t;       /* dtype, shape and (once placed or known) data */
     bool known;         /* value fixed at planning time */
     bool in_arena;
+    int alias;          /* value whose buffer this one shares (views), or -1 */
     size_t offset, size;
     int first, last;    /* steps that produce it and last read it */
 } plan_value;
@@ -26,6 +27,7 @@ typedef struct plan_step {
 
 struct segi_plan {
     const segi_graph *g;
+    segi_pool *pool;
     plan_value *vals;
     plan_step *steps;
     int n_steps;
@@ -33,6 +35,7 @@ struct segi_plan {
     seg_tensor **out_ptrs;
     seg_tensor **folded;         /* values evaluated while planning */
     int n_folded;
+    seg_tensor **captured;       /* per graph input: a copy when its value shapes the plan */
     void *arena, *scratch;
     size_t arena_bytes, scratch_bytes;
     uint64_t conv_flops;
@@ -50,6 +53,9 @@ void segi_plan_free(segi_plan *p)
     for (int i = 0; i < p->n_folded; i++)
         seg_tensor_destroy(p->folded[i]);
     free(p->folded);
+    for (int i = 0; p->captured && i < p->g->n_inputs; i++)
+        seg_tensor_destroy(p->captured[i]);
+    free(p->captured);
     free(p->vals);
     free(p->steps);
     free(p->in_ptrs);
@@ -75,12 +81,48 @@ static seg_status alloc_plan(const segi_graph *g, segi_plan **out)
     p->in_ptrs = calloc(n_in + 1, sizeof *p->in_ptrs);
     p->out_ptrs = calloc(n_out + 1, sizeof *p->out_ptrs);
     p->folded = calloc(n_out + 1, sizeof *p->folded);
-    if (!p->vals || !p->steps || !p->in_ptrs || !p->out_ptrs || !p->folded) {
+    p->captured = calloc((size_t)g->n_inputs + 1, sizeof *p->captured);
+    if (!p->vals || !p->steps || !p->in_ptrs || !p->out_ptrs || !p->folded || !p->captured) {
         segi_plan_free(p);
         return NOMEM();
     }
     *out = p;
     return SEG_OK;
+}
+
+static bool shape_only(const segi_node *n)
+{
+    return strcmp(n->op_type, "Shape") == 0 || strcmp(n->op_type, "Size") == 0;
+}
+
+/*
+ * Graph inputs whose values decide shapes (a Reshape's shape fed by the caller, or
+ * through a Cast): walking the order backwards from every value input, each needed
+ * value needs all inputs of its producer, except for Shape and Size which read only
+ * shapes. Such inputs are copied into the plan and compared by value in matches().
+ */
+static seg_status capture_inputs(segi_plan *p, const seg_tensor *const *inputs)
+{
+    const segi_graph *g = p->g;
+    bool *need = calloc((size_t)g->n_values + 1, sizeof *need);
+    if (!need)
+        return NOMEM();
+    for (int o = g->n_order - 1; o >= 0; o--) {
+        const segi_node *n = &g->nodes[g->order[o]];
+        bool out_needed = false;
+        for (int k = 0; k < n->n_out; k++)
+            out_needed |= need[n->out[k]];
+        for (int k = 0; k < n->n_in; k++)
+            if (n->in[k] >= 0 && ((n->def->value_inputs >> k & 1) ||
+                                  (out_needed && !shape_only(n))))
+                need[n->in[k]] = true;
+    }
+    seg_status st = SEG_OK;
+    for (int i = 0; i < g->n_inputs && st == SEG_OK; i++)
+        if (need[g->inputs[i]] && inputs[i]->data)
+            st = seg_tensor_clone(inputs[i], &p->captured[i]);
+    free(need);
+    return st;
 }
 
 static void init_values(segi_plan *p, const seg_tensor *const *inputs)
@@ -89,6 +131,7 @@ static void init_values(segi_plan *p, const seg_tensor *const *inputs)
     for (int v = 0; v < g->n_values; v++) {
         plan_value *pv = &p->vals[v];
         pv->first = pv->last = -1;
+        pv->alias = -1;
         if (g->values[v].constant) {
             pv->t = *g->values[v].constant;
             pv->t.owned = false;
@@ -98,16 +141,13 @@ static void init_values(segi_plan *p, const seg_tensor *const *inputs)
     }
     for (int i = 0; i < g->n_inputs; i++) {
         plan_value *pv = &p->vals[g->inputs[i]];
-        pv->t = *inputs[i];
-        pv->t.data = NULL; /* supplied by each run */
+        pv->t = p->captured[i] ? *p->captured[i] : *inputs[i];
+        pv->known = p->captured[i] != NULL;
+        if (!pv->known)
+            pv->t.data = NULL; /* supplied by each run */
         pv->t.owned = false;
         pv->t.deleter = NULL;
     }
-}
-
-static bool shape_only(const segi_node *n)
-{
-    return strcmp(n->op_type, "Shape") == 0 || strcmp(n->op_type, "Size") == 0;
 }
 
 /* Evaluate node `n` now and make its outputs known. */
@@ -142,6 +182,36 @@ static uint64_t conv_flops(const segi_node *n, const seg_tensor **in, seg_tensor
     return 2 * per * (t->nbytes / seg_dtype_size(t->dtype));
 }
 
+/* Ops whose single output has the input's bytes unchanged. */
+static bool is_view(const segi_node *n)
+{
+    static const char *const views[] = {"Reshape", "Flatten", "Squeeze", "Unsqueeze",
+                                        "Identity", "Dropout"};
+    if (n->n_out != 1 || n->in[0] < 0)
+        return false;
+    for (size_t i = 0; i < sizeof views / sizeof views[0]; i++)
+        if (strcmp(n->op_type, views[i]) == 0)
+            return true;
+    return false;
+}
+
+/*
+ * A view of a value computed at run time shares its buffer instead of becoming a step
+ * that copies it: values are never written after they are produced, so the two may
+ * alias for the union of their lifetimes (merged in place()).
+ */
+static bool make_view(segi_plan *p, const segi_node *n)
+{
+    if (!is_view(n))
+        return false;
+    plan_value *src = &p->vals[n->in[0]], *dst = &p->vals[n->out[0]];
+    if ((!src->in_arena && src->alias < 0) || dst->t.nbytes != src->t.nbytes)
+        return false;
+    dst->alias = src->alias >= 0 ? src->alias : n->in[0];
+    dst->first = dst->last = p->n_steps;
+    return true;
+}
+
 static seg_status plan_node(segi_plan *p, const segi_node *n, const seg_tensor **in,
                             seg_tensor **out)
 {
@@ -171,10 +241,12 @@ static seg_status plan_node(segi_plan *p, const segi_node *n, const seg_tensor *
         out[k] = &p->vals[n->out[k]].t;
         memset(out[k], 0, sizeof *out[k]);
     }
-    segi_op_ctx ctx = {&s->info, n->n_in, in, n->n_out, out, 0, NULL};
+    segi_op_ctx ctx = {&s->info, n->n_in, in, n->n_out, out, 0, NULL, p->pool};
     seg_status st = n->def->infer(&ctx);
     if (st != SEG_OK)
         return st;
+    if (make_view(p, n))
+        return SEG_OK;
     if (ctx.scratch_bytes > p->scratch_bytes)
         p->scratch_bytes = ctx.scratch_bytes;
     p->conv_flops += conv_flops(n, in, out);
@@ -213,8 +285,13 @@ static seg_status place(segi_plan *p)
 {
     const segi_graph *g = p->g;
     for (int i = 0; i < g->n_outputs; i++)
-        if (p->vals[g->outputs[i]].in_arena)
+        if (p->vals[g->outputs[i]].in_arena || p->vals[g->outputs[i]].alias >= 0)
             p->vals[g->outputs[i]].last = p->n_steps;
+    for (int v = 0; v < g->n_values; v++) {
+        plan_value *pv = &p->vals[v];
+        if (pv->alias >= 0 && pv->last > p->vals[pv->alias].last)
+            p->vals[pv->alias].last = pv->last;
+    }
     int n = 0;
     int *items = malloc(((size_t)g->n_values + 1) * sizeof *items);
     int *placed = malloc(((size_t)g->n_values + 1) * sizeof *placed);
@@ -261,19 +338,27 @@ static seg_status allocate(segi_plan *p)
         return segi_error(SEG_ERR_OUT_OF_MEMORY, "session arena of %zu bytes", p->arena_bytes);
     if (p->scratch_bytes && !(p->scratch = aligned_alloc(ALIGN, round_up(p->scratch_bytes))))
         return segi_error(SEG_ERR_OUT_OF_MEMORY, "scratch of %zu bytes", p->scratch_bytes);
-    for (int v = 0; v < p->g->n_values; v++)
-        if (p->vals[v].in_arena)
-            p->vals[v].t.data = (char *)p->arena + p->vals[v].offset;
+    for (int v = 0; v < p->g->n_values; v++) {
+        const plan_value *pv = &p->vals[v];
+        int at = pv->alias >= 0 ? pv->alias : v;
+        if (pv->in_arena || pv->alias >= 0)
+            p->vals[v].t.data = (char *)p->arena + p->vals[at].offset;
+    }
     return SEG_OK;
 }
 
 seg_status segi_plan_create(const segi_graph *g, const seg_tensor *const *inputs,
-                            segi_plan **out)
+                            segi_pool *pool, segi_plan **out)
 {
     segi_plan *p = NULL;
     seg_status st = alloc_plan(g, &p);
     if (st != SEG_OK)
         return st;
+    p->pool = pool;
+    if ((st = capture_inputs(p, inputs))) {
+        segi_plan_free(p);
+        return st;
+    }
     init_values(p, inputs);
     const seg_tensor **in = p->in_ptrs;
     seg_tensor **outs = p->out_ptrs;
@@ -303,6 +388,8 @@ bool segi_plan_matches(const segi_plan *p, const seg_tensor *const *inputs)
         if (a->dtype != b->dtype || a->rank != b->rank ||
             memcmp(a->dims, b->dims, (size_t)a->rank * sizeof a->dims[0]) != 0)
             return false;
+        if (p->captured[i] && (!b->data || memcmp(a->data, b->data, a->nbytes) != 0))
+            return false;
     }
     return true;
 }
@@ -311,11 +398,12 @@ seg_status segi_plan_run(segi_plan *p, const seg_tensor *const *inputs)
 {
     const segi_graph *g = p->g;
     for (int i = 0; i < g->n_inputs; i++)
-        p->vals[g->inputs[i]].t.data = inputs[i]->data;
+        if (!p->captured[i])
+            p->vals[g->inputs[i]].t.data = inputs[i]->data;
     for (int s = 0; s < p->n_steps; s++) {
         plan_step *st = &p->steps[s];
-        segi_op_ctx ctx = {&st->info, st->n_in, st->in, st->n_out, st->out, p->scratch_bytes,
-                           p->scratch};
+        segi_op_ctx ctx = {&st->info, st->n_in,      st->in,    st->n_out,
+                           st->out,    p->scratch_bytes, p->scratch, p->pool};
         seg_status r = st->def->run(&ctx);
         if (r != SEG_OK)
             return r;

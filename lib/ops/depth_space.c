@@ -12,8 +12,8 @@ static seg_status get_block(segi_op_ctx *ctx, int64_t *b)
         return segi_op_error(ctx, SEG_ERR_SHAPE, "input has rank %d, expected 4 (NCHW)",
                              x->rank);
     *b = segi_op_attr_int(ctx, "blocksize", 0);
-    if (*b <= 0)
-        return segi_op_error(ctx, SEG_ERR_FORMAT, "blocksize %lld must be positive",
+    if (*b <= 0 || *b > 65536)
+        return segi_op_error(ctx, SEG_ERR_FORMAT, "blocksize %lld must be in 1..65536",
                              (long long)*b);
     return SEG_OK;
 }

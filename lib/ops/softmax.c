@@ -21,8 +21,8 @@ static seg_status view_of(const segi_op_ctx *ctx, segi_axis_view *v)
     int axis;
     int rank = x->rank > 0 ? x->rank : 1; /* a scalar is one slice of one element */
     const int64_t one = 1, *dims = x->rank > 0 ? x->dims : &one;
-    seg_status st = segi_axis_normalize(ctx, "axis", segi_op_attr_int(ctx, "axis", per_axis ? -1 : 1),
-                                        rank, &axis);
+    const int64_t axis_attr = segi_op_attr_int(ctx, "axis", per_axis ? -1 : 1);
+    seg_status st = segi_axis_normalize(ctx, "axis", axis_attr, rank, &axis);
     if (st != SEG_OK)
         return st;
     *v = segi_axis_split(rank, dims, axis);

@@ -31,7 +31,9 @@ void segi_fill_elems(void *dst, const void *value, size_t esize, size_t n)
         for (int64_t i = 0; i < n; i++)                                                  \
             dst[i] = src[i * stride];                                                    \
     }                                                                                    \
-    /* dst[a * dst_row + b] = src[a + b * src_col] for a < na, b < nb */                 \
+    /* dst[a * dst_row + b] = src[a + b * src_col] for a < na, b < nb. The inner loop  \
+     * runs along the smaller of the two big strides: large power-of-two strides map  \
+     * a tile's lines onto one cache set. */                                             \
     static void tile_##T(T *dst, int64_t dst_row, const T *src, int64_t src_col,         \
                          int64_t na, int64_t nb)                                         \
     {                                                                                    \
@@ -39,9 +41,15 @@ void segi_fill_elems(void *dst, const void *value, size_t esize, size_t n)
             for (int64_t b0 = 0; b0 < nb; b0 += TILE) {                                  \
                 int64_t a1 = a0 + TILE < na ? a0 + TILE : na;                            \
                 int64_t b1 = b0 + TILE < nb ? b0 + TILE : nb;                            \
-                for (int64_t a = a0; a < a1; a++)                                        \
+                if (src_col > dst_row) {                                                 \
                     for (int64_t b = b0; b < b1; b++)                                    \
-                        dst[a * dst_row + b] = src[a + b * src_col];                     \
+                        for (int64_t a = a0; a < a1; a++)                                \
+                            dst[a * dst_row + b] = src[a + b * src_col];                 \
+                } else {                                                                 \
+                    for (int64_t a = a0; a < a1; a++)                                    \
+                        for (int64_t b = b0; b < b1; b++)                                \
+                            dst[a * dst_row + b] = src[a + b * src_col];                 \
+                }                                                                        \
             }                                                                            \
     }
 
@@ -173,37 +181,91 @@ void segi_strided_copy(void *dst, const void *src, size_t esize, int rank,
     }
 }
 
-static void copy_one(char *dst, const char *src, size_t esize)
-{
-    switch (esize) {
-    case 1: memcpy(dst, src, 1); break;
-    case 2: memcpy(dst, src, 2); break;
-    case 4: memcpy(dst, src, 4); break;
-    default: memcpy(dst, src, 8); break;
-    }
-}
+/* The last axis's map, analysed once per call into segments: fills, contiguous runs
+ * (memcpy) and everything else (element gathers). */
+enum { SEG_FILL, SEG_COPY, SEG_GATHER };
+#define MAX_SEGMENTS 16
+#define MIN_RUN 16
 
-/* One output row: runs of consecutive source indices become memcpy, fills fill. */
-static void mapped_row(char *dst, const char *src, const int64_t *map, int64_t n,
-                       size_t esize, const void *fill)
+typedef struct segment {
+    int kind;
+    int64_t at, n;
+} segment;
+
+/* Returns the segment count, or 0 when the map is too irregular for the table (then
+ * the whole row is one gather with fills). */
+static int split_row(const int64_t *map, int64_t n, segment *seg)
 {
-    int64_t es = (int64_t)esize, x = 0;
+    int count = 0;
+    int64_t x = 0;
     while (x < n) {
         int64_t r = x + 1;
+        int kind;
         if (map[x] < 0) {
             while (r < n && map[r] < 0)
                 r++;
-            segi_fill_elems(dst + x * es, fill, esize, (size_t)(r - x));
+            kind = SEG_FILL;
         } else {
             while (r < n && map[r] == map[r - 1] + 1)
                 r++;
-            if (r - x > 8)
-                memcpy(dst + x * es, src + map[x] * es, (size_t)(r - x) * esize);
-            else
-                for (int64_t k = x; k < r; k++)
-                    copy_one(dst + k * es, src + map[k] * es, esize);
+            kind = r - x >= MIN_RUN ? SEG_COPY : SEG_GATHER;
+        }
+        if (kind == SEG_GATHER && count > 0 && seg[count - 1].kind == SEG_GATHER) {
+            seg[count - 1].n += r - x;
+        } else {
+            if (count == MAX_SEGMENTS)
+                return 0;
+            seg[count++] = (segment){kind, x, r - x};
         }
         x = r;
+    }
+    return count;
+}
+
+#define DEFINE_MAP_GATHER(T)                                                             \
+    static void map_gather_##T(T *dst, const T *src, const int64_t *map, int64_t n,      \
+                               T fill)                                                   \
+    {                                                                                    \
+        for (int64_t i = 0; i < n; i++)                                                  \
+            dst[i] = map[i] < 0 ? fill : src[map[i]];                                    \
+    }
+
+DEFINE_MAP_GATHER(uint8_t)
+DEFINE_MAP_GATHER(uint16_t)
+DEFINE_MAP_GATHER(uint32_t)
+DEFINE_MAP_GATHER(uint64_t)
+
+static void map_gather(char *dst, const char *src, const int64_t *map, int64_t n,
+                       size_t esize, const void *fill)
+{
+    switch (esize) {
+    case 1: map_gather_uint8_t((uint8_t *)dst, (const uint8_t *)src, map, n,
+                               *(const uint8_t *)fill); break;
+    case 2: { uint16_t f; memcpy(&f, fill, 2);
+              map_gather_uint16_t((uint16_t *)dst, (const uint16_t *)src, map, n, f); break; }
+    case 4: { uint32_t f; memcpy(&f, fill, 4);
+              map_gather_uint32_t((uint32_t *)dst, (const uint32_t *)src, map, n, f); break; }
+    default: { uint64_t f; memcpy(&f, fill, 8);
+               map_gather_uint64_t((uint64_t *)dst, (const uint64_t *)src, map, n, f); break; }
+    }
+}
+
+static void mapped_row(char *dst, const char *src, const int64_t *map, int64_t n,
+                       size_t esize, const void *fill, const segment *seg, int n_seg)
+{
+    int64_t es = (int64_t)esize;
+    if (n_seg == 0) {
+        map_gather(dst, src, map, n, esize, fill);
+        return;
+    }
+    for (int k = 0; k < n_seg; k++) {
+        char *d = dst + seg[k].at * es;
+        if (seg[k].kind == SEG_FILL)
+            segi_fill_elems(d, fill, esize, (size_t)seg[k].n);
+        else if (seg[k].kind == SEG_COPY)
+            memcpy(d, src + map[seg[k].at] * es, (size_t)seg[k].n * esize);
+        else
+            map_gather(d, src, map + seg[k].at, seg[k].n, esize, fill);
     }
 }
 
@@ -227,19 +289,25 @@ void segi_mapped_copy(void *dst, const void *src, size_t esize, int rank,
     }
     int last = rank - 1;
     int64_t width = out_dims[last], idx[MAX_RANK] = {0}, es = (int64_t)esize;
+    segment seg[MAX_SEGMENTS];
+    int n_seg = split_row(maps[last], width, seg);
     char *d = dst;
+    int64_t prev_off = -2;  /* source row of the previous output row; -1: filled */
+    size_t row_bytes = (size_t)(width * es);
     for (size_t row = 0; row < count / (size_t)width; row++) {
         int64_t off = 0;
-        int filled = 0;
-        for (int a = 0; a < last; a++) {
-            filled |= maps[a][idx[a]] < 0;
-            off += maps[a][idx[a]] * strides[a];
-        }
-        if (filled)
+        for (int a = 0; a < last && off >= 0; a++)
+            off = maps[a][idx[a]] < 0 ? -1 : off + maps[a][idx[a]] * strides[a];
+        /* Enlarging repeats source rows: copy the row just written. */
+        if (off == prev_off)
+            memcpy(d, d - row_bytes, row_bytes);
+        else if (off < 0)
             segi_fill_elems(d, fill, esize, (size_t)width);
         else
-            mapped_row(d, (const char *)src + off * es, maps[last], width, esize, fill);
-        d += width * es;
+            mapped_row(d, (const char *)src + off * es, maps[last], width, esize, fill, seg,
+                       n_seg);
+        prev_off = off;
+        d += row_bytes;
         for (int a = last - 1; a >= 0 && ++idx[a] == out_dims[a]; a--)
             idx[a] = 0;
     }

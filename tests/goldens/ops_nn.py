@@ -159,3 +159,7 @@ s = np.float32((np.float32(hi) - np.float32(lo)) / np.float32(255))
 z = np.uint8(np.clip(np.rint(np.float32(0) - np.float32(lo) / s), 0, 255))
 save("dynquant", x=x, y=np.clip(np.rint(x / s) + z, 0, 255).astype(np.uint8),
      scale=np.array(s, np.float32), zp=np.array(z, np.uint8))
+
+# ---- Cases added later (at the end, so that earlier cases keep their random draws) ----
+conv("conv2d_depthwise_wide", randf(2, 3, 5, 29), randf(3, 1, 3, 3), randf(3), 1, 0, (1, 2), 3,
+     pads_onnx=[1, 2, 0, 1])

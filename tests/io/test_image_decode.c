@@ -156,6 +156,42 @@ TEST(bad_jpeg)
                  "JPEG: CMYK colour space (4 components) is not supported");
 }
 
+/* Every proper prefix of a valid file is an error, never a crash, an over-read (each
+ * prefix sits in an exact-size allocation for ASan) or a leak. */
+TEST(every_truncation_is_an_error)
+{
+    static const char *files[] = {"png/ct6_16_adam7.png", "png/ct3_4_trns.png",
+                                  "png/cv_rgb8.png", "jpeg/progressive.jpg",
+                                  "jpeg/exif_6.jpg", "jpeg/grey.jpg"};
+    static unsigned char buf[16384];
+    for (size_t f = 0; f < sizeof files / sizeof files[0]; f++) {
+        FILE *fp = fopen(io_path(files[f]), "rb");
+        CHECK(fp != NULL);
+        if (!fp)
+            continue;
+        size_t n = fread(buf, 1, sizeof buf, fp);
+        fclose(fp);
+        int wrong = 0;
+        for (size_t len = 0; len < n; len++) {
+            unsigned char *copy = malloc(len ? len : 1);
+            memcpy(copy, buf, len);
+            seg_tensor *t = NULL;
+            seg_status st = seg_image_decode_memory(copy, len, NULL, &t);
+            /* shorter than the signature: not recognisable (empty is malformed) */
+            size_t magic = buf[0] == 0x89 ? 8 : 3;
+            seg_status want = len == 0 || len >= magic ? SEG_ERR_FORMAT : SEG_ERR_UNSUPPORTED;
+            if (st != want || t != NULL) {
+                if (!wrong++)
+                    fprintf(stderr, "%s cut to %zu bytes: %s: %s\n", files[f], len,
+                            seg_status_string(st), seg_last_error());
+                seg_tensor_destroy(t);
+            }
+            free(copy);
+        }
+        CHECK_EQ_INT(wrong, 0);
+    }
+}
+
 TEST(pixel_limit_from_options)
 {
     seg_options *o = NULL;
@@ -198,6 +234,6 @@ int main(void)
     return RUN_TESTS(CASE(png_every_colour_type_and_depth), CASE(png_interlaced),
                      CASE(png_shapes_and_dtypes), CASE(jpeg_matches_cv2_imdecode), CASE(photo_matches_cv2_imread),
                      CASE(jpeg_exif_orientation_1_to_8), CASE(jpeg_bad_exif_is_ignored),
-                     CASE(memory_and_file_agree), CASE(bad_png), CASE(bad_jpeg),
+                     CASE(memory_and_file_agree), CASE(bad_png), CASE(bad_jpeg), CASE(every_truncation_is_an_error),
                      CASE(pixel_limit_from_options), CASE(empty_wrong_type_and_missing));
 }

@@ -3,8 +3,8 @@
 one line each, "case: reason" (run with /usr/bin/python3 on generated cases).
 
 A case is excluded when one of its operators is outside libseg's operator set (the list
-in issue 3, mirrored below) or when its graph's inputs or outputs use a type libseg has
-no dtype for (float64, strings, bfloat16, sequences, ...). Reasons found by running the
+in issue 3 plus the extra math operators, mirrored below) or when its graph's inputs or
+outputs use a type libseg has no dtype for (float64, strings, bfloat16, sequences, ...). Reasons found by running the
 suite (a documented deviation, say) are kept from the existing file's MANUAL section.
 """
 import os
@@ -23,6 +23,7 @@ ConstantOfShape Range Identity Cast Dropout Resize Upsample DepthToSpace SpaceTo
 ReduceMean ReduceSum ReduceMax ReduceMin ReduceProd ReduceL2 ArgMax ArgMin TopK
 QuantizeLinear DequantizeLinear DynamicQuantizeLinear ConvInteger MatMulInteger
 QLinearConv QLinearMatMul
+Celu ThresholdedRelu Softplus Softsign Mish Sign Xor ReduceL1 ReduceLogSum ReduceLogSumExp ReduceSumSquare
 """.split())
 
 # ONNX elem types with a seg dtype: f32 u8 i8 u16 i32 i64 bool f16.
@@ -42,13 +43,26 @@ def type_problem(value_infos):
     return None
 
 
+def training(g):
+    for n in g.node:
+        if n.op_type == "BatchNormalization" and any(
+                a.name == "training_mode" and a.i for a in n.attribute):
+            return "BatchNormalization with training_mode=1 (libseg runs inference only)"
+        if n.op_type == "Dropout" and len(n.input) > 2 and n.input[2]:
+            return "Dropout in training mode is random (libseg runs inference only)"
+    return None
+
+
 def reason(model):
     g = model.graph
+    opset = next((o.version for o in model.opset_import if o.domain in ("", "ai.onnx")), 0)
+    if opset < 7:
+        return f"opset {opset}; libseg runs default-domain opsets 7 to 21"
     missing = sorted({n.op_type for n in g.node if n.domain not in ("", "ai.onnx")
                       or n.op_type not in OPS})
     if missing:
         return "operator " + ", ".join(missing) + " is not in libseg's operator set"
-    return type_problem(list(g.input) + list(g.output))
+    return type_problem(list(g.input) + list(g.output)) or training(g)
 
 
 def main():

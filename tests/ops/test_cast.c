@@ -74,7 +74,7 @@ TEST(depth_space_errors)
     CHECK_FAIL(run_at("DepthToSpace", 13, a, 2, 1, INS(x), 1, &y), SEG_ERR_UNSUPPORTED,
                "mode 'XYZ'");
     CHECK_FAIL(run_at("SpaceToDepth", 13, NULL, 0, 1, INS(x), 1, &y), SEG_ERR_FORMAT,
-               "blocksize 0 must be positive");
+               "blocksize 0 must be in 1..65536");
     a[0] = attr_int("blocksize", 3);
     CHECK_FAIL(run_at("SpaceToDepth", 13, a, 1, 1, INS(x), 1, &y), SEG_ERR_SHAPE,
                "height 2 and width 2 must be divisible by blocksize 3");

@@ -113,6 +113,57 @@ TEST(integer_reductions)
     DESTROY(x, s, m, mn, i, mx);
 }
 
+/* ReduceSum over random axes of random shapes against a direct double sum. */
+TEST(reduce_sum_matches_naive_on_random_shapes_and_axes)
+{
+    uint32_t seed = 777;
+    for (int trial = 0; trial < 200; trial++) {
+        int64_t dims[SEG_MAX_RANK], axes[SEG_MAX_RANK], kept[SEG_MAX_RANK];
+        seed = seed * 1664525u + 1013904223u;
+        const int rank = 1 + (int)((seed >> 8) % 6);
+        int n_axes = 0;
+        for (int d = 0; d < rank; d++) {
+            seed = seed * 1664525u + 1013904223u;
+            dims[d] = 1 + (seed >> 10) % 4;
+            const bool reduce = (seed >> 16) & 1;
+            kept[d] = reduce ? 1 : dims[d];
+            if (reduce)
+                axes[n_axes++] = (seed >> 17) & 1 ? d : d - rank;
+        }
+        seg_tensor *x = tensor_of(SEG_DTYPE_F32, rank, dims, NULL);
+        float *px = seg_tensor_data(x);
+        for (size_t i = 0; i < seg_tensor_count(x); i++)
+            px[i] = (float)((i * 37) % 11) - 5;
+        seg_tensor *ax = tensor_of(SEG_DTYPE_I64, 1, (const int64_t[]){n_axes}, axes);
+        seg_tensor *y = NULL;
+        CHECK_OK(eval_at("ReduceSum", 13, NULL, 0, n_axes ? 2 : 1, IN(x, ax), 1, &y));
+        if (!n_axes)
+            for (int d = 0; d < rank; d++)
+                kept[d] = 1;
+        double want[4096] = {0};
+        for (size_t i = 0; i < seg_tensor_count(x); i++) {
+            size_t flat = i, out = 0, stride = 1;
+            for (int d = rank - 1; d >= 0; d--) {
+                const size_t idx = flat % (size_t)dims[d];
+                flat /= (size_t)dims[d];
+                out += (kept[d] == 1 ? 0 : idx) * stride;
+                stride *= (size_t)kept[d];
+            }
+            want[out] += px[i];
+        }
+        const float *py = y ? seg_tensor_const_data(y) : NULL;
+        CHECK(y && seg_tensor_rank(y) == rank &&
+              memcmp(seg_tensor_dims(y), kept, sizeof *kept * (size_t)rank) == 0);
+        for (size_t j = 0; py && j < seg_tensor_count(y); j++)
+            if (py[j] != (float)want[j]) {
+                fprintf(stderr, "trial %d element %zu: %g vs %g\n", trial, j, py[j], want[j]);
+                check_case_failed = 1;
+                break;
+            }
+        DESTROY(x, ax, y);
+    }
+}
+
 TEST(reduce_errors)
 {
     seg_tensor *x = iota_2x2x3();
@@ -214,7 +265,9 @@ int main(void)
                      CASE(default_axes_reduce_all_or_noop),
                      CASE(every_reducer_on_the_middle_axis),
                      CASE(max_min_propagate_nan_and_empty_sets_give_identities),
-                     CASE(integer_reductions), CASE(reduce_errors),
+                     CASE(integer_reductions),
+                     CASE(reduce_sum_matches_naive_on_random_shapes_and_axes),
+                     CASE(reduce_errors),
                      CASE(argmax_argmin_ties_last_index_and_nan),
                      CASE(argmax_over_channels_of_nchw_and_errors),
                      CASE(topk_largest_smallest_ties_and_nan),
