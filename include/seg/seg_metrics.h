@@ -144,16 +144,17 @@ SEG_API SEG_NODISCARD seg_status seg_pq_add_category(seg_pq *pq, int64_t categor
  * Evaluate one image pair and add its counts.
  *
  * `gt_map` / `pred_map`: segment ids, either I32 [H, W] or a COCO panoptic PNG decoded
- * as U8 [H, W, 3 or 4] (id = R + 256 G + 256^2 B; alpha ignored). Id 0 is void.
+ * as U8 [H, W, 3 or 4] (id = R + 256 G + 256^2 B; alpha ignored). Id 0 is void, and so
+ * is a negative I32 id (Panoptic-DeepLab's -1 in seg_panoptic_id_map).
  * `gt_segments`: I64 [n, 4], one row (id, category_id, iscrowd, area) per segment, as
  * in the gt JSON's segments_info; the area is used for the union as panopticapi does,
  * and a negative area means "count it in gt_map". `pred_segments`: I64 [n, 2 or more],
  * rows starting (id, category_id); the prediction's area is always its pixel count.
  *
  * Errors (nothing is added): maps of different sizes (SEG_ERR_SHAPE); an id in a map
- * without a segment row, a negative id, a pred segment missing from its map, a
- * duplicate segment id or one outside [1, 2^31), or a category never declared
- * (SEG_ERR_FORMAT, naming the id).
+ * without a segment row, a pred segment missing from its map, a duplicate segment id
+ * or one outside [1, 2^31), or a category never declared (SEG_ERR_FORMAT, naming the
+ * id).
  * Unlike panopticapi, a gt id missing from the rows is an error too, not skipped.
  */
 SEG_API SEG_NODISCARD seg_status seg_pq_add_image(seg_pq *pq, const seg_tensor *gt_map,

@@ -130,17 +130,18 @@ static size_t map_bpp(const id_map *m)
     return m->channels ? (size_t)m->channels : 4;
 }
 
-/* Ids of segments are below 2^31; every negative I32 id reads as this one, which no
- * segment can have, so (gt << 32 | pred) keys stay below the hash map's reserved value. */
-#define NEGATIVE_ID ((uint64_t)1 << 31)
+/* Segment ids are below 2^31, so (gt << 32 | pred) keys stay below the hash map's
+ * reserved value. */
+#define MAX_SEGMENT_ID INT32_MAX
 
-/* Segment id of pixel x of a row. */
+/* Segment id of pixel x of a row. A negative I32 id is void, as in seg_panoptic results
+ * (Panoptic-DeepLab's -1) and in seg_panoptic_write_png. */
 static inline uint64_t id_at(const uint8_t *row, int channels, size_t x)
 {
     if (channels == 0) {
         int32_t v;
         memcpy(&v, row + 4 * x, 4);
-        return v < 0 ? NEGATIVE_ID : (uint64_t)v;
+        return v < 0 ? 0 : (uint64_t)v;
     }
     const uint8_t *s = row + x * (size_t)channels;
     return (uint64_t)s[0] | (uint64_t)s[1] << 8 | (uint64_t)s[2] << 16;
@@ -288,7 +289,7 @@ static seg_status table_read(const seg_pq *pq, const seg_tensor *rows, seg_table
     const int64_t *r = rows->data;
     for (size_t i = 0; i < t->n && st == SEG_OK; i++, r += rows->dims[1]) {
         t->id[i] = r[0];
-        if (r[0] <= 0 || r[0] >= (int64_t)NEGATIVE_ID)
+        if (r[0] <= 0 || r[0] > MAX_SEGMENT_ID)
             return segi_error(SEG_ERR_FORMAT,
                               "seg_pq_add_image: %s segment %zu has id %lld; ids must be in "
                               "[1, 2^31) (0 is void)", t->what, i, (long long)r[0]);
@@ -321,9 +322,6 @@ static seg_status table_row(const seg_table *t, uint64_t id, size_t *row)
         *row = SIZE_MAX;
         return SEG_OK;
     }
-    if (id == NEGATIVE_ID)
-        return segi_error(SEG_ERR_FORMAT, "seg_pq_add_image: the %s map has negative ids",
-                          t->what);
     if (!segi_u64map_get(&t->index, id, &v))
         return segi_error(SEG_ERR_FORMAT,
                           "seg_pq_add_image: id %llu (RGB %u,%u,%u) is in the %s map but not "
