@@ -12,6 +12,7 @@ typedef struct seg_command {
 } seg_command;
 
 int cmd_version(int argc, char **argv);
+int cmd_eval(int argc, char **argv);
 int cmd_preprocess(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_infer(int argc, char **argv);
