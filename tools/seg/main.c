@@ -6,9 +6,11 @@
 
 static const seg_command commands[] = {
     {"version", "print the library version", cmd_version},
+    {"eval", "semantic, panoptic or instance metrics of a data set", cmd_eval},
     {"preprocess", "decode, resize/letterbox and normalise an image into .npy/.png", cmd_preprocess},
     {"info", "describe a model: inputs, outputs, operators, costs", cmd_info},
     {"infer", "run a model on .npy inputs, write .npy outputs", cmd_infer},
+    {"bench", "time a model: load, latency, peak memory", cmd_bench},
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
