@@ -9,10 +9,10 @@
 #include "seg_npy.h"
 #include "seg_options.h"
 #include "seg_tensor.h"
-#include "seg_metrics.h"
 #include "seg_semantic.h"
 #include "seg_instances.h"
 #include "seg_panoptic.h"
+#include "seg_metrics.h"
 #include "seg_image.h"
 #include "seg_model.h"
 

@@ -83,8 +83,8 @@ static float dw_edge(const dw_rows *r, const segi_window *w, int64_t o)
 
 /*
  * One output row of a depthwise conv. In the interior, where every tap is inside the
- * input, stride-1 rows accumulate eight outputs at a time in registers; the edges and
- * strided rows go one output at a time.
+ * input, stride-1 rows accumulate eight outputs at a time in registers and stride-2
+ * rows four; the edges and other strides go one output at a time.
  */
 static void depthwise_row(const float *x, const float *k, const segi_window *w, int64_t od,
                           int64_t oh, float *y)
@@ -115,6 +115,20 @@ static void depthwise_row(const float *x, const float *k, const segi_window *w, 
             }
             memcpy(y + o, &acc0, sizeof acc0);
             memcpy(y + o + 4, &acc1, sizeof acc1);
+        }
+    if (s == 2)
+        for (; o + 4 <= hi; o += 4) {  /* the even elements of x[2o + 0..6] */
+            v4f acc = {0};
+            for (int i = 0; i < r.n; i++) {
+                const float *xi = r.x[i] + 2 * o + base;
+                for (int64_t kw = 0; kw < kw_n; kw++) {
+                    v4f lo4, hi4;  /* x[0..3] and x[3..6]: never past the last tap */
+                    memcpy(&lo4, xi + kw * d, sizeof lo4);
+                    memcpy(&hi4, xi + kw * d + 3, sizeof hi4);
+                    acc += r.k[i][kw] * __builtin_shufflevector(lo4, hi4, 0, 2, 5, 7);
+                }
+            }
+            memcpy(y + o, &acc, sizeof acc);
         }
     for (; o < hi; o++) {
         float sum = 0;

@@ -24,6 +24,7 @@ ReduceMean ReduceSum ReduceMax ReduceMin ReduceProd ReduceL2 ArgMax ArgMin TopK
 QuantizeLinear DequantizeLinear DynamicQuantizeLinear ConvInteger MatMulInteger
 QLinearConv QLinearMatMul
 Celu ThresholdedRelu Softplus Softsign Mish Sign Xor ReduceL1 ReduceLogSum ReduceLogSumExp ReduceSumSquare
+CastLike GatherND
 """.split())
 
 # ONNX elem types with a seg dtype: f32 u8 i8 u16 i32 i64 bool f16.

@@ -55,6 +55,15 @@ TEST(conv2d_depthwise_wide_rows_dilated)
     CHECK_OP("Conv", a, 3, IN(G("x"), G("w"), G("b")), 1, IN(G("y")), 1e-4);
 }
 
+TEST(conv2d_depthwise_stride2_wide_rows)
+{
+    const char *c = "conv2d_depthwise_s2_wide";
+    const int64_t pads[] = {1, 3, 1, 2}, dil[] = {1, 2}, strides[] = {2, 2};
+    segi_attr a[] = {attr_int("group", 2), attr_ints("pads", pads, 4),
+                     attr_ints("dilations", dil, 2), attr_ints("strides", strides, 2)};
+    CHECK_OP("Conv", a, 4, IN(G("x"), G("w"), G("b")), 1, IN(G("y")), 1e-4);
+}
+
 TEST(conv2d_pointwise_is_direct_gemm)
 {
     const char *c = "conv2d_pointwise";
@@ -232,6 +241,7 @@ int main(void)
     return RUN_TESTS(CASE(conv2d_asymmetric_pads_strides_dilations),
                      CASE(conv2d_groups_and_fused_activations), CASE(conv2d_depthwise_stride2),
                      CASE(conv2d_depthwise_wide_rows_dilated),
+                     CASE(conv2d_depthwise_stride2_wide_rows),
                      CASE(conv2d_pointwise_is_direct_gemm), CASE(fused_relu_and_clip_pass_nan_through), CASE(conv1d_and_conv3d),
                      CASE(conv_auto_pad_same_and_valid),
                      CASE(conv_im2col_tiles_match_a_direct_sum), CASE(conv_errors_name_the_node));
