@@ -14,5 +14,6 @@
 #include "seg_panoptic.h"
 #include "seg_image.h"
 #include "seg_model.h"
+#include "seg_profile.h"
 
 #endif /* SEG_H */
