@@ -101,7 +101,8 @@ SEG_API const seg_semantic *seg_result_semantic(const seg_result *result);
 /** The instances (task instance; NULL otherwise), borrowed. */
 SEG_API const seg_instances *seg_result_instances(const seg_result *result);
 
-/** The panoptic result (task panoptic; NULL otherwise), borrowed. */
+/** The panoptic result (task panoptic; NULL otherwise), borrowed. Segment ids are
+ *  consecutive from 1 (0 is void, as COCO panoptic PNGs require). */
 SEG_API const seg_panoptic *seg_result_panoptic(const seg_result *result);
 
 #ifdef __cplusplus

@@ -266,6 +266,9 @@ static seg_status decode_deeplab(const seg_model *model, const seg_session *sess
         seg_panoptic_deeplab_params_init(&dp);
         dp.center_threshold = p->center_threshold;
         dp.stuff_area = p->stuff_area;
+        /* COCO panoptic PNGs reserve id 0 for void, which class 0 * divisor would hit. */
+        dp.ids.scheme = SEG_PANOPTIC_IDS_CONSECUTIVE;
+        dp.ids.void_label = 0;
         st = seg_panoptic_from_deeplab(seg_semantic_labels(sem), heat, offs, things, n_things,
                                        &dp, out);
     }

@@ -166,6 +166,7 @@ TEST(deeplab_keep)
     for (size_t i = 0; i < seg_panoptic_count(pan) && i < 3; i++) {
         seg_segment_info s = {.struct_size = sizeof s};
         CHECK_OK(seg_panoptic_segment(pan, i, &s));
+        CHECK_EQ_INT(s.id, (int64_t)i + 1); /* consecutive ids: 0 stays void */
         for (int k = 0; k < 3; k++) {
             if (s.category_id != want[k][0])
                 continue;
