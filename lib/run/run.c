@@ -183,6 +183,77 @@ static seg_status decode_yolo(const seg_model *model, const seg_session *session
     return seg_instances_from_yolo(out0, protos, &geo, &yp, out);
 }
 
+/* A new tensor of the rows `keep[0..n)` of `t` (first axis). */
+static seg_status gather_rows(const seg_tensor *t, const size_t *keep, size_t n, seg_tensor **out)
+{
+    int64_t dims[SEG_MAX_RANK];
+    int rank = seg_tensor_rank(t);
+    memcpy(dims, seg_tensor_dims(t), (size_t)rank * sizeof *dims);
+    size_t row = dims[0] ? seg_tensor_nbytes(t) / (size_t)dims[0] : 0;
+    dims[0] = (int64_t)n;
+    seg_status st = seg_tensor_create(seg_tensor_dtype(t), rank, dims, out);
+    for (size_t i = 0; st == SEG_OK && i < n; i++)
+        memcpy((uint8_t *)seg_tensor_data(*out) + i * row,
+               (const uint8_t *)seg_tensor_const_data(t) + keep[i] * row, row);
+    return st;
+}
+
+/* Map kept boxes from the network input to the image, in place. */
+static void boxes_to_image(seg_tensor *boxes, const run_geom *g)
+{
+    float *b = seg_tensor_data(boxes);
+    double sx = (double)g->rw / (double)g->orig_w, sy = (double)g->rh / (double)g->orig_h;
+    for (int64_t i = 0; i < seg_tensor_dim(boxes, 0) * 4; i++) {
+        int x = i % 2 == 0;
+        double v = ((double)b[i] - (double)(x ? g->left : g->top)) / (x ? sx : sy);
+        double hi = (double)(x ? g->orig_w : g->orig_h);
+        b[i] = (float)(v < 0 ? 0 : v > hi ? hi : v);
+    }
+}
+
+/* torchvision Mask R-CNN outputs: boxes [N, 4], labels [N], scores [N], masks
+ * [N, 1, M, M]; keep score > threshold, map boxes to the image, paste the masks. */
+static seg_status decode_maskrcnn(const seg_model *model, const seg_session *session,
+                                  const seg_profile *p, const run_geom *g, seg_instances **out)
+{
+    const seg_tensor *t[4];
+    seg_status st = SEG_OK;
+    for (size_t i = 0; st == SEG_OK && i < 4; i++)
+        st = get_output(model, session, p, i, &t[i]);
+    if (st != SEG_OK)
+        return st;
+    int64_t n = seg_tensor_rank(t[2]) == 1 ? seg_tensor_dim(t[2], 0) : -1;
+    if (n < 0 || seg_tensor_dtype(t[2]) != SEG_DTYPE_F32 || seg_tensor_rank(t[0]) != 2 ||
+        seg_tensor_dim(t[0], 0) != n || seg_tensor_dim(t[0], 1) != 4 ||
+        seg_tensor_dtype(t[0]) != SEG_DTYPE_F32 || seg_tensor_rank(t[3]) < 1 ||
+        seg_tensor_dim(t[3], 0) != n || seg_tensor_rank(t[1]) != 1 || seg_tensor_dim(t[1], 0) != n)
+        return segi_error(SEG_ERR_SHAPE, "seg_run_image: maskrcnn expects boxes f32 [N, 4], "
+                                         "labels [N], scores f32 [N], masks [N, ..]");
+    size_t *keep = malloc((size_t)(n ? n : 1) * sizeof *keep), k = 0;
+    if (!keep)
+        return segi_error(SEG_ERR_OUT_OF_MEMORY, "seg_run_image: out of memory");
+    const float *scores = seg_tensor_const_data(t[2]);
+    for (int64_t i = 0; i < n; i++)
+        if (scores[i] > p->score_threshold)
+            keep[k++] = (size_t)i;
+    seg_tensor *kept[4] = {NULL, NULL, NULL, NULL};
+    for (int i = 0; st == SEG_OK && i < 4; i++)
+        st = gather_rows(t[i], keep, k, &kept[i]);
+    if (st == SEG_OK) {
+        boxes_to_image(kept[0], g);
+        seg_paste_params pp;
+        seg_paste_params_init(&pp);
+        pp.image_width = g->orig_w;
+        pp.image_height = g->orig_h;
+        pp.threshold = p->mask_threshold;
+        st = seg_instances_from_mask_probs(kept[0], kept[2], kept[1], kept[3], &pp, out);
+    }
+    for (int i = 0; i < 4; i++)
+        seg_tensor_destroy(kept[i]);
+    free(keep);
+    return st;
+}
+
 /* Crop one [lh, lw] plane, resize it to the original size and multiply by `gain`. */
 static seg_status plane_to_image(const float *plane, int64_t lw, const int64_t c[4],
                                  const run_geom *g, float gain, float *dst)
@@ -281,8 +352,7 @@ static seg_status decode_deeplab(const seg_model *model, const seg_session *sess
 
 static const char *decoder_name(segi_decoder d)
 {
-    return d == SEGI_DEC_MASKRCNN ? "maskrcnn" : d == SEGI_DEC_PANOPTIC_FPN ? "panoptic-fpn"
-                                                                             : "mask2former";
+    return d == SEGI_DEC_PANOPTIC_FPN ? "panoptic-fpn" : "mask2former";
 }
 
 static seg_status decode(const seg_model *model, const seg_session *session,
@@ -297,6 +367,8 @@ static seg_status decode(const seg_model *model, const seg_session *session,
         return st == SEG_OK ? decode_semantic(p, g, logits, &r->semantic) : st;
     case SEGI_DEC_YOLO_SEG:
         return decode_yolo(model, session, p, g, &r->instances);
+    case SEGI_DEC_MASKRCNN:
+        return decode_maskrcnn(model, session, p, g, &r->instances);
     case SEGI_DEC_PANOPTIC_DEEPLAB:
         return decode_deeplab(model, session, p, g, &r->panoptic);
     default:

@@ -34,12 +34,19 @@ def save_model(name, nodes, inits, outputs, in_shape):
     graph = helper.make_graph(
         nodes, name,
         [helper.make_tensor_value_info("image", TensorProto.FLOAT, in_shape)],
-        [helper.make_tensor_value_info(o, TensorProto.FLOAT, shape) for o, shape in outputs.items()],
+        [helper.make_tensor_value_info(o, *out_type(t)) for o, t in outputs.items()],
         [numpy_helper.from_array(np.asarray(a, np.float32), n) for n, a in inits.items()])
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
     model.ir_version = 8
     onnx.checker.check_model(model)
     onnx.save(model, os.path.join(OUT, name + ".onnx"))
+
+
+def out_type(t):
+    """(elem_type, shape) of an output given as a shape or as (shape, dtype)."""
+    if isinstance(t, tuple):
+        return (TensorProto.INT64 if t[1] == np.int64 else TensorProto.FLOAT), t[0]
+    return TensorProto.FLOAT, t
 
 
 def save_png(name, rgb):
@@ -57,18 +64,25 @@ def fixed_outputs(name, tensors, in_shape):
     nodes = [helper.make_node("GlobalAveragePool", ["image"], ["gap"]),
              helper.make_node("Conv", ["gap", "zero_w"], ["zero"])]
     inits = {"zero_w": np.zeros((1, 3, 1, 1))}
+    outs = {}
     for out, arr in tensors.items():
-        inits[out + "_c"] = arr
         zero = "zero"
-        if arr.ndim == 3:
-            nodes.append(helper.make_node("Reshape", ["zero", "shape3"], [out + "_z"]))
+        if arr.ndim != 4:  # reshape the [1, 1, 1, 1] zero to the output's rank
+            nodes.append(helper.make_node(
+                "Constant", [], [out + "_s"],
+                value=numpy_helper.from_array(np.ones(arr.ndim, np.int64))))
+            nodes.append(helper.make_node("Reshape", ["zero", out + "_s"], [out + "_z"]))
             zero = out + "_z"
+        if arr.dtype == np.int64:
+            nodes.append(helper.make_node("Cast", [zero], [out + "_i"], to=TensorProto.INT64))
+            zero = out + "_i"
+            nodes.append(helper.make_node("Constant", [], [out + "_c"],
+                                          value=numpy_helper.from_array(arr)))
+        else:
+            inits[out + "_c"] = arr
         nodes.append(helper.make_node("Add", [out + "_c", zero], [out]))
-    if any(a.ndim == 3 for a in tensors.values()):
-        nodes.insert(2, helper.make_node(
-            "Constant", [], ["shape3"],
-            value=numpy_helper.from_array(np.array([1, 1, 1], np.int64))))
-    save_model(name, nodes, inits, {k: list(a.shape) for k, a in tensors.items()}, in_shape)
+        outs[out] = (list(arr.shape), arr.dtype)
+    save_model(name, nodes, inits, outs, in_shape)
 
 
 def semantic():
@@ -124,6 +138,21 @@ def yolo():
                         "thresholds": {"score": 0.25, "iou": 0.7}}})
 
 
+def maskrcnn():
+    # torchvision layout; input 32x32 letterboxed from the 64 x 32 image as for yolo.
+    boxes = np.array([[4, 12, 12, 20], [20, 8, 28, 24], [0, 8, 32, 24]], np.float32)
+    labels = np.array([1, 2, 1], np.int64)
+    scores = np.array([0.9, 0.8, 0.3], np.float32)  # the third is below 0.5
+    masks = np.ones((3, 1, 4, 4), np.float32)
+    fixed_outputs("maskrcnn", {"boxes": boxes, "labels": labels, "scores": scores,
+                               "masks": masks}, [1, 3, 32, 32])
+    save_profile("maskrcnn.seg.json", {
+        "preprocess": {"size": [32, 32], "resize": "letterbox"},
+        "postprocess": {"task": "instance", "decoder": "maskrcnn",
+                        "outputs": ["boxes", "labels", "scores", "masks"],
+                        "thresholds": {"score": 0.5}}})
+
+
 def deeplab():
     # 8x8: class 1 (thing) top-left, class 2 (thing) top-right, class 0 (stuff) below.
     sem = np.zeros((1, 3, 8, 8), np.float32)
@@ -162,5 +191,6 @@ if __name__ == "__main__":
     semantic()
     salient()
     yolo()
+    maskrcnn()
     deeplab()
     cli_dir()

@@ -146,6 +146,38 @@ done:
     teardown(&f);
 }
 
+TEST(maskrcnn_letterbox)
+{
+    fixture f;
+    seg_result *r = NULL;
+    if (!setup(&f, "maskrcnn.onnx", "maskrcnn.seg.json", "wide.png"))
+        goto done;
+    CHECK_OK(run(&f, &r));
+    if (!r)
+        goto done;
+    const seg_instances *in = seg_result_instances(r);
+    CHECK_EQ_INT(seg_instances_count(in), 2); /* the 0.3 detection is dropped */
+    static const float boxes[2][4] = {{8, 8, 24, 24}, {40, 0, 56, 32}};
+    for (size_t i = 0; i < seg_instances_count(in) && i < 2; i++) {
+        float box[4];
+        seg_rle *rle = NULL;
+        CHECK_EQ_INT(seg_instances_class(in, i), (int64_t)i + 1);
+        CHECK_OK(seg_instances_box(in, i, box));
+        for (int k = 0; k < 4; k++)
+            CHECK_NEAR(box[k], boxes[i][k], 1e-4);
+        CHECK_OK(seg_instances_mask_rle(in, i, &rle));
+        CHECK_EQ_INT(seg_rle_height(rle), 32);
+        CHECK_EQ_INT(seg_rle_width(rle), 64);
+        /* an all-ones mask pasted over its box covers at least the box */
+        CHECK(seg_rle_area(rle) >= (uint64_t)((boxes[i][2] - boxes[i][0]) *
+                                              (boxes[i][3] - boxes[i][1])));
+        seg_rle_destroy(rle);
+    }
+done:
+    seg_result_destroy(r);
+    teardown(&f);
+}
+
 TEST(deeplab_keep)
 {
     fixture f;
@@ -219,5 +251,6 @@ done:
 int main(void)
 {
     return RUN_TESTS(CASE(semantic_keep), CASE(semantic_stretch), CASE(semantic_letterbox),
-                     CASE(salient), CASE(yolo_letterbox), CASE(deeplab_keep), CASE(errors));
+                     CASE(salient), CASE(yolo_letterbox), CASE(maskrcnn_letterbox),
+                     CASE(deeplab_keep), CASE(errors));
 }
