@@ -308,7 +308,7 @@ static void set_defaults(seg_profile *p)
     p->scale = 1.0f / 255;
     for (int i = 0; i < 3; i++)
         p->std[i] = 1;
-    p->score_threshold = 0.25f;
+    p->score_threshold = NAN; /* each decoder has its own default */
     p->iou_threshold = 0.7f;
     p->mask_threshold = 0.5f;
     p->center_threshold = 0.1f;

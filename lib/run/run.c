@@ -23,6 +23,12 @@ typedef struct run_geom {
     double scale;              /* letterbox gain; 0 for keep/stretch */
 } run_geom;
 
+/* A threshold the profile may leave unset (NaN): then the decoder's own default. */
+static float threshold(float profile_value, float decoder_default)
+{
+    return isnan(profile_value) ? decoder_default : profile_value;
+}
+
 /* A new u8 [H, W, 3] image: grey repeated, alpha dropped. */
 static seg_status to_rgb(const seg_tensor *img, seg_tensor **out)
 {
@@ -176,7 +182,7 @@ static seg_status decode_yolo(const seg_model *model, const seg_session *session
     geo.pad_top = (double)g->top;
     seg_yolo_params yp;
     seg_yolo_params_init(&yp);
-    yp.conf_threshold = p->score_threshold;
+    yp.conf_threshold = threshold(p->score_threshold, 0.25f);
     yp.iou_threshold = p->iou_threshold;
     yp.max_det = p->max_det;
     yp.masks = SEG_YOLO_MASKS_NATIVE;
@@ -234,7 +240,7 @@ static seg_status decode_maskrcnn(const seg_model *model, const seg_session *ses
         return segi_error(SEG_ERR_OUT_OF_MEMORY, "seg_run_image: out of memory");
     const float *scores = seg_tensor_const_data(t[2]);
     for (int64_t i = 0; i < n; i++)
-        if (scores[i] > p->score_threshold)
+        if (scores[i] > threshold(p->score_threshold, 0.5f))
             keep[k++] = (size_t)i;
     seg_tensor *kept[4] = {NULL, NULL, NULL, NULL};
     for (int i = 0; st == SEG_OK && i < 4; i++)
@@ -350,9 +356,50 @@ static seg_status decode_deeplab(const seg_model *model, const seg_session *sess
     return st;
 }
 
-static const char *decoder_name(segi_decoder d)
+/* Mask2Former: class logits [1, Q, K + 1], mask logits [1, Q, h, w]; the masks are
+ * cropped to the image part of the input, then resized to the image by the decoder. */
+static seg_status decode_mask2former(const seg_model *model, const seg_session *session,
+                                     const seg_profile *p, const run_geom *g,
+                                     seg_panoptic **out)
 {
-    return d == SEGI_DEC_PANOPTIC_FPN ? "panoptic-fpn" : "mask2former";
+    const seg_tensor *cls, *masks;
+    int64_t lh, lw, c[4];
+    seg_status st = get_output(model, session, p, 0, &cls);
+    if (st == SEG_OK)
+        st = get_output(model, session, p, 1, &masks);
+    if (st == SEG_OK)
+        st = spatial_dims(masks, "the mask logits", &lh, &lw);
+    if (st != SEG_OK)
+        return st;
+    output_crop(g, lh, lw, c);
+    int64_t q = (int64_t)seg_tensor_count(masks) / (lh * lw), dims[3] = {q, c[2], c[3]};
+    seg_tensor *crop;
+    if ((st = seg_tensor_create(SEG_DTYPE_F32, 3, dims, &crop)) != SEG_OK)
+        return st;
+    const float *src = seg_tensor_const_data(masks);
+    float *dst = seg_tensor_data(crop);
+    for (int64_t k = 0; k < q; k++)
+        for (int64_t y = 0; y < c[2]; y++)
+            memcpy(dst + (k * c[2] + y) * c[3], src + (k * lh + c[0] + y) * lw + c[1],
+                   (size_t)c[3] * sizeof *dst);
+    int32_t *things = calloc(p->n_classes + 1, sizeof *things);
+    size_t n_things = 0;
+    if (!things)
+        st = segi_error(SEG_ERR_OUT_OF_MEMORY, "seg_run_image: out of memory");
+    for (size_t i = 0; things && i < p->n_classes; i++)
+        if (p->is_thing[i])
+            things[n_things++] = (int32_t)i;
+    if (st == SEG_OK) {
+        seg_panoptic_mask2former_params mp;
+        seg_panoptic_mask2former_params_init(&mp);
+        mp.object_mask_threshold = threshold(p->score_threshold, 0.8f);
+        mp.out_height = g->orig_h;
+        mp.out_width = g->orig_w;
+        st = seg_panoptic_from_mask2former(cls, crop, things, n_things, &mp, out);
+    }
+    free(things);
+    seg_tensor_destroy(crop);
+    return st;
 }
 
 static seg_status decode(const seg_model *model, const seg_session *session,
@@ -371,9 +418,11 @@ static seg_status decode(const seg_model *model, const seg_session *session,
         return decode_maskrcnn(model, session, p, g, &r->instances);
     case SEGI_DEC_PANOPTIC_DEEPLAB:
         return decode_deeplab(model, session, p, g, &r->panoptic);
+    case SEGI_DEC_MASK2FORMER:
+        return decode_mask2former(model, session, p, g, &r->panoptic);
     default:
-        return segi_error(SEG_ERR_UNSUPPORTED, "seg_run_image: decoder '%s' is not implemented "
-                                               "yet", decoder_name(p->decoder));
+        return segi_error(SEG_ERR_UNSUPPORTED, "seg_run_image: decoder 'panoptic-fpn' is not "
+                                               "implemented yet");
     }
 }
 

@@ -174,6 +174,21 @@ def deeplab():
                         "thresholds": {"center": 0.1, "stuff_area": 1}}})
 
 
+def mask2former():
+    # Q = 3 queries, K = 2 classes + "no object"; 8x8 masks, size "keep".
+    cls = np.array([[[6, 0, 0], [0, 6, 0], [0, 0, 6]]], np.float32)
+    masks = np.full((1, 3, 8, 8), -5, np.float32)
+    masks[0, 0, 4:] = 5  # query 0: class 0 (stuff), bottom half
+    masks[0, 1, :4] = 5  # query 1: class 1 (thing), top half
+    masks[0, 2] = 5      # query 2: "no object", dropped
+    fixed_outputs("mask2former", {"class_logits": cls, "mask_logits": masks}, [1, 3, 8, 8])
+    save_profile("mask2former.seg.json", {
+        "preprocess": {"size": "keep"},
+        "postprocess": {"task": "panoptic", "decoder": "mask2former",
+                        "outputs": ["class_logits", "mask_logits"],
+                        "classes": ["ground", "dot"], "things": [False, True]}})
+
+
 def cli_dir():
     """A directory for `seg run`: two good images and a corrupt one between them."""
     d = os.path.join(OUT, "images")
@@ -193,4 +208,5 @@ if __name__ == "__main__":
     yolo()
     maskrcnn()
     deeplab()
+    mask2former()
     cli_dir()

@@ -215,6 +215,33 @@ done:
     teardown(&f);
 }
 
+TEST(mask2former_keep)
+{
+    fixture f;
+    seg_result *r = NULL;
+    if (!setup(&f, "mask2former.onnx", "mask2former.seg.json", "square.png"))
+        goto done;
+    CHECK_OK(run(&f, &r));
+    if (!r)
+        goto done;
+    const seg_panoptic *pan = seg_result_panoptic(r);
+    CHECK_EQ_INT(seg_panoptic_count(pan), 2); /* the "no object" query is dropped */
+    /* id, category, is_thing, area, bbox y */
+    static const int64_t want[2][5] = {{1, 0, 0, 32, 4}, {2, 1, 1, 32, 0}};
+    for (size_t i = 0; i < seg_panoptic_count(pan) && i < 2; i++) {
+        seg_segment_info s = {.struct_size = sizeof s};
+        CHECK_OK(seg_panoptic_segment(pan, i, &s));
+        CHECK_EQ_INT(s.id, want[i][0]);
+        CHECK_EQ_INT(s.category_id, want[i][1]);
+        CHECK_EQ_INT(s.is_thing, want[i][2]);
+        CHECK_EQ_INT(s.area, want[i][3]);
+        CHECK_EQ_INT(s.bbox[1], want[i][4]);
+    }
+done:
+    seg_result_destroy(r);
+    teardown(&f);
+}
+
 TEST(errors)
 {
     fixture f;
@@ -237,10 +264,10 @@ TEST(errors)
                "postprocess.outputs[0]");
     seg_profile_destroy(p);
     const char *m2f = "{\"preprocess\": {\"size\": \"keep\"}, \"postprocess\": {\"task\":"
-                      " \"panoptic\", \"decoder\": \"mask2former\"}}";
+                      " \"panoptic\", \"decoder\": \"panoptic-fpn\"}}";
     CHECK_OK(seg_profile_load_memory(m2f, strlen(m2f), &p));
     CHECK_FAIL(seg_run_image(f.model, f.session, p, f.image, &r), SEG_ERR_UNSUPPORTED,
-               "decoder 'mask2former' is not implemented");
+               "decoder 'panoptic-fpn' is not implemented");
     seg_profile_destroy(p);
     CHECK(r == (seg_result *)&r);
     seg_result_destroy(NULL);
@@ -252,5 +279,5 @@ int main(void)
 {
     return RUN_TESTS(CASE(semantic_keep), CASE(semantic_stretch), CASE(semantic_letterbox),
                      CASE(salient), CASE(yolo_letterbox), CASE(maskrcnn_letterbox),
-                     CASE(deeplab_keep), CASE(errors));
+                     CASE(deeplab_keep), CASE(mask2former_keep), CASE(errors));
 }
