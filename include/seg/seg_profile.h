@@ -61,7 +61,9 @@ SEG_API size_t seg_profile_class_count(const seg_profile *profile);
 SEG_API const char *seg_profile_class_name(const seg_profile *profile, size_t cls);
 
 /** Colour of class `cls` into rgb[3]: postprocess.palette[cls] when given, else the
- *  Pascal VOC palette (seg_palette_voc). */
+ *  Pascal VOC palette (seg_palette_voc) colour of cls for semantic and salient
+ *  profiles, of cls + 1 for instance and panoptic ones (whose class 0 is an object,
+ *  not the black background). */
 SEG_API void seg_profile_color(const seg_profile *profile, size_t cls, uint8_t rgb[3]);
 
 /** The result of seg_run_image(). */

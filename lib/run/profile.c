@@ -404,6 +404,8 @@ void seg_profile_color(const seg_profile *profile, size_t cls, uint8_t rgb[3])
 {
     if (profile && cls < profile->n_colors)
         memcpy(rgb, profile->palette + cls * 3, 3);
+    else if (profile && (profile->task == SEG_TASK_INSTANCE || profile->task == SEG_TASK_PANOPTIC))
+        seg_palette_voc(cls + 1, rgb); /* VOC colour 0 is background black */
     else
         seg_palette_voc(cls, rgb);
 }

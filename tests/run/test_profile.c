@@ -33,8 +33,8 @@ TEST(full_profile)
     uint8_t rgb[3], voc[3];
     seg_profile_color(p, 0, rgb);
     CHECK(rgb[0] == 1 && rgb[1] == 2 && rgb[2] == 3);
-    seg_profile_color(p, 1, rgb); /* beyond the palette: VOC */
-    seg_palette_voc(1, voc);
+    seg_profile_color(p, 1, rgb); /* beyond the palette: VOC, class 0 not black */
+    seg_palette_voc(2, voc);
     CHECK(memcmp(rgb, voc, 3) == 0);
     seg_profile_destroy(p);
     seg_profile_destroy(NULL);
@@ -46,6 +46,9 @@ TEST(minimal_profile)
     CHECK_OK(load("{" PRE_KEEP ", " POST_SEMANTIC "}", &p));
     CHECK_EQ_INT(seg_profile_task(p), SEG_TASK_SEMANTIC);
     CHECK_EQ_INT(seg_profile_class_count(p), 0);
+    uint8_t rgb[3];
+    seg_profile_color(p, 0, rgb); /* semantic: label 0 keeps VOC black */
+    CHECK(rgb[0] == 0 && rgb[1] == 0 && rgb[2] == 0);
     seg_profile_destroy(p);
 }
 
