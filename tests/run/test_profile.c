@@ -120,6 +120,24 @@ TEST(bad_fields_are_named)
     bad("{" PRE_KEEP ", " PRE_KEEP ", " POST_SEMANTIC "}", "invalid JSON");
 }
 
+/* Every proper prefix of a valid profile is invalid JSON: FORMAT, nothing leaked. */
+TEST(prefixes_fail_cleanly)
+{
+    const char *json = "{\"preprocess\": {\"size\": [8, 8], \"mean\": [1, 2, 3]},"
+                       " \"postprocess\": {\"task\": \"instance\", \"decoder\": \"yolo-seg\","
+                       " \"classes\": [\"a\", \"b\"], \"palette\": [[1, 2, 3]]}}";
+    size_t n = strlen(json);
+    for (size_t len = 0; len < n; len++) {
+        seg_profile *p = NULL;
+        seg_status st = seg_profile_load_memory(json, len, &p);
+        CHECK_EQ_INT(st, SEG_ERR_FORMAT);
+        CHECK(p == NULL);
+    }
+    seg_profile *p = NULL;
+    CHECK_OK(seg_profile_load_memory(json, n, &p));
+    seg_profile_destroy(p);
+}
+
 TEST(file_errors)
 {
     seg_profile *p = NULL;
@@ -131,5 +149,5 @@ TEST(file_errors)
 int main(void)
 {
     return RUN_TESTS(CASE(full_profile), CASE(minimal_profile), CASE(bad_fields_are_named),
-                     CASE(file_errors));
+                     CASE(prefixes_fail_cleanly), CASE(file_errors));
 }
