@@ -1,5 +1,6 @@
 /* bench_masks: COCO RLE encoding of 100 masks of 640x480 against a memory-bandwidth floor
- * measured on the same bytes (memcpy of all 100 masks), plus decoding for reference.
+ * measured on the same bytes (memcpy of all 100 masks), plus decoding, connected
+ * components and contours of the same masks for reference.
  *
  * Usage: bench_masks [repeats]   (default 20; the best repeat of each is reported) */
 #include <seg/seg.h>
@@ -52,7 +53,7 @@ int main(int argc, char **argv)
         make_mask(masks + (size_t)i * H * W, &seed);
     memset(copy, 1, bytes);
 
-    double best_copy = 1e30, best_enc = 1e30, best_dec = 1e30;
+    double best_copy = 1e30, best_enc = 1e30, best_dec = 1e30, best_cc = 1e30, best_ct = 1e30;
     size_t runs = 0;
     for (int r = 0; r < repeats; r++) {
         double t0 = now();
@@ -71,6 +72,23 @@ int main(int argc, char **argv)
             if (seg_rle_decode(rles[i], copy + (size_t)i * H * W, W) != SEG_OK)
                 return 1;
         double t3 = now();
+        for (int i = 0; i < N_MASKS; i++) {
+            seg_components *cc = NULL;
+            if (seg_components_find(masks + (size_t)i * H * W, H, W, W, 8, 0, &cc) != SEG_OK)
+                return 1;
+            seg_components_destroy(cc);
+        }
+        double t4 = now();
+        for (int i = 0; i < N_MASKS; i++) {
+            seg_contours *ct = NULL;
+            if (seg_contours_find(masks + (size_t)i * H * W, H, W, W, SEG_CONTOUR_CCOMP,
+                                  SEG_CONTOUR_APPROX_NONE, &ct) != SEG_OK)
+                return 1;
+            seg_contours_destroy(ct);
+        }
+        double t5 = now();
+        best_cc = t4 - t3 < best_cc ? t4 - t3 : best_cc;
+        best_ct = t5 - t4 < best_ct ? t5 - t4 : best_ct;
         best_copy = t1 - t0 < best_copy ? t1 - t0 : best_copy;
         best_enc = t2 - t1 < best_enc ? t2 - t1 : best_enc;
         best_dec = t3 - t2 < best_dec ? t3 - t2 : best_dec;
@@ -91,6 +109,10 @@ int main(int argc, char **argv)
            bytes / best_enc / 1e9, best_enc / best_copy);
     printf("rle decode     %8.3f ms  %6.2f GB/s  ratio to floor %.2f\n", best_dec * 1e3,
            bytes / best_dec / 1e9, best_dec / best_copy);
+    printf("components     %8.3f ms  %6.2f GB/s  ratio to floor %.2f\n", best_cc * 1e3,
+           bytes / best_cc / 1e9, best_cc / best_copy);
+    printf("contours       %8.3f ms  %6.2f GB/s  ratio to floor %.2f\n", best_ct * 1e3,
+           bytes / best_ct / 1e9, best_ct / best_copy);
     for (int i = 0; i < N_MASKS; i++)
         seg_rle_destroy(rles[i]);
     free(rles);

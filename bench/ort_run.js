@@ -2,8 +2,10 @@
 // Run an ONNX model with ONNX Runtime (npm onnxruntime-node), the reference runtime,
 // with the same interface as `seg infer`:
 //   node bench/ort_run.js MODEL.onnx --input NAME=FILE.npy ... --outdir DIR
-//        [--threads N] [--iters N]
+//        [--threads N] [--iters N] [--serve]
 // Writes DIR/<output name>.npy; with --iters prints "median_ms min_ms load_ms".
+// --serve speaks the same line protocol as `seg bench --serve` (see tools/seg/cmd_bench.c):
+// "ready load_ms=X", then run -> "ms=X", write DIR -> "ok", rss -> "rss_kb=X", quit.
 // ONNX Runtime is looked up in $ORT_NODE_DIR (default bench/.cache/ort/node_modules).
 'use strict';
 const fs = require('fs');
@@ -57,18 +59,54 @@ function writeNpy(file, tensor) {
 }
 
 function parseArgs(argv) {
-  const a = { inputs: {}, threads: 1, iters: 0, outdir: null, model: null };
+  const a = { inputs: {}, threads: 1, iters: 0, outdir: null, model: null, serve: false };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
     if (k === '--input') { const [n, f] = argv[++i].split(/=(.*)/s); a.inputs[n] = f; }
     else if (k === '--outdir') a.outdir = argv[++i];
     else if (k === '--threads') a.threads = Number(argv[++i]);
     else if (k === '--iters') a.iters = Number(argv[++i]);
+    else if (k === '--serve') a.serve = true;
     else if (!a.model) a.model = k;
     else throw new Error(`unexpected argument ${k}`);
   }
   if (!a.model) throw new Error('usage: ort_run.js MODEL --input NAME=FILE.npy ... [--outdir DIR]');
   return a;
+}
+
+function writeOutputs(dir, out) {
+  fs.mkdirSync(dir, { recursive: true });
+  for (const [name, t] of Object.entries(out))
+    writeNpy(path.join(dir, name.replace(/[^A-Za-z0-9._-]/g, '_') + '.npy'), t);
+}
+
+function peakRssKb() {
+  const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync('/proc/self/status', 'utf8'));
+  return m ? Number(m[1]) : -1;
+}
+
+async function serve(session, feeds, loadMs) {
+  let out = await session.run(feeds);
+  for (let i = 0; i < 2; i++) out = await session.run(feeds);  // warm-up, as seg bench
+  process.stdout.write(`ready load_ms=${loadMs.toFixed(3)}\n`);
+  const rl = require('readline').createInterface({ input: process.stdin });
+  for await (const line of rl) {
+    if (line === 'run') {
+      const s = process.hrtime.bigint();
+      out = await session.run(feeds);
+      process.stdout.write(`ms=${(Number(process.hrtime.bigint() - s) / 1e6).toFixed(4)}\n`);
+    } else if (line.startsWith('write ')) {
+      writeOutputs(line.slice(6), out);
+      process.stdout.write('ok\n');
+    } else if (line === 'rss') {
+      process.stdout.write(`rss_kb=${peakRssKb()}\n`);
+    } else if (line === 'quit') {
+      break;
+    } else {
+      process.stdout.write(`error unknown command '${line}'\n`);
+    }
+  }
+  rl.close();
 }
 
 async function main() {
@@ -81,6 +119,7 @@ async function main() {
   const loadMs = Number(process.hrtime.bigint() - t0) / 1e6;
   const feeds = {};
   for (const [name, file] of Object.entries(a.inputs)) feeds[name] = readNpy(file);
+  if (a.serve) return serve(session, feeds, loadMs);
   let out = await session.run(feeds);
   const times = [];
   for (let i = 0; i < a.iters; i++) {
@@ -88,11 +127,7 @@ async function main() {
     out = await session.run(feeds);
     times.push(Number(process.hrtime.bigint() - s) / 1e6);
   }
-  if (a.outdir) {
-    fs.mkdirSync(a.outdir, { recursive: true });
-    for (const [name, t] of Object.entries(out))
-      writeNpy(path.join(a.outdir, name.replace(/[^A-Za-z0-9._-]/g, '_') + '.npy'), t);
-  }
+  if (a.outdir) writeOutputs(a.outdir, out);
   if (a.iters) {
     times.sort((x, y) => x - y);
     console.log(`${times[Math.floor(times.length / 2)].toFixed(3)} ${times[0].toFixed(3)} ${loadMs.toFixed(3)}`);

@@ -3,6 +3,7 @@
 
     /usr/bin/python3 tools/export_models.py small tests/data/parity   # committed, tiny
     /usr/bin/python3 tools/export_models.py full  bench/.cache/models  # bench, not committed
+    (--keep: skip networks whose files already exist)
 
 Every network is built with a fixed seed and random BatchNorm statistics (so that
 BN folding is exercised), exported with torch.onnx, and saved beside an input and
@@ -386,11 +387,15 @@ def ort_expected(outdir, name, x):
 
 
 def main():
-    if len(sys.argv) != 3 or sys.argv[1] not in ("small", "full"):
+    args = [a for a in sys.argv[1:] if a != "--keep"]
+    keep = "--keep" in sys.argv[1:]
+    if len(args) != 2 or args[0] not in ("small", "full"):
         sys.exit(__doc__)
-    kind, outdir = sys.argv[1], sys.argv[2]
+    kind, outdir = args
     os.makedirs(outdir, exist_ok=True)
     for name, (builder, shape, opset, dynamic) in (SMALL if kind == "small" else FULL).items():
+        if keep and os.path.exists(os.path.join(outdir, name + ".expected.npy")):
+            continue
         _, x = export(name, builder, shape, opset, dynamic, outdir)
         print(f"{name}: {os.path.getsize(os.path.join(outdir, name + '.onnx'))} bytes")
         if kind == "small" and name == "unet":

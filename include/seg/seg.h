@@ -12,6 +12,7 @@
 #include "seg_semantic.h"
 #include "seg_instances.h"
 #include "seg_panoptic.h"
+#include "seg_metrics.h"
 #include "seg_image.h"
 #include "seg_model.h"
 #include "seg_profile.h"

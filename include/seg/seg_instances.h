@@ -121,10 +121,12 @@ SEG_API void seg_yolo_params_init(seg_yolo_params *params);
  * xywh -> xyxy, keep the max_nms best, greedy NMS per class (boxes offset by
  * cls * class_offset, IoU with area (x2-x1)(y2-y1), suppress IoU > iou_threshold,
  * as torchvision.ops.nms), keep max_det, assemble masks (coefficients @ prototypes
- * with cblas_sgemm), drop empty masks, map boxes.
+ * with BLAS, over only the prototype rows each mask reads), drop empty masks, map boxes.
  * Errors: SEG_ERR_SHAPE for layouts that do not fit (nc < 1, nm mismatch, batch != 1);
  * SEG_ERR_UNSUPPORTED for non-f32 tensors; SEG_ERR_INVALID_ARGUMENT for bad params
- * or native masks without a geometry; SEG_ERR_FORMAT for NaN scores or boxes.
+ * or native masks without a geometry; SEG_ERR_FORMAT for NaN scores or boxes and
+ * end-to-end classes that are not indices; SEG_ERR_LIMIT for end-to-end box
+ * coordinates beyond +-2^24.
  */
 SEG_API SEG_NODISCARD seg_status seg_instances_from_yolo(const seg_tensor *output0,
                                                          const seg_tensor *protos,
@@ -162,7 +164,8 @@ SEG_API void seg_paste_params_init(seg_paste_params *params);
  * `masks` f32 [N, 1, M, M'] or [N, M, M'] probabilities (class-specific channel
  * already selected). Instances keep their input order; empty masks are kept.
  * Errors: SEG_ERR_SHAPE for disagreeing N or ranks; SEG_ERR_INVALID_ARGUMENT for a
- * missing image size; SEG_ERR_FORMAT for NaN, x2 < x1 or y2 < y1.
+ * missing image size; SEG_ERR_FORMAT for NaN, x2 < x1 or y2 < y1; SEG_ERR_LIMIT for
+ * a coordinate beyond +-2^24 (or infinite).
  */
 SEG_API SEG_NODISCARD seg_status seg_instances_from_mask_probs(const seg_tensor *boxes,
                                                                const seg_tensor *scores,

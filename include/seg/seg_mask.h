@@ -6,11 +6,13 @@
  * `y * stride` (stride >= w). Functions that encode RLE require every byte to be 0 or 1;
  * contour and component functions treat any non-zero byte as foreground (as OpenCV).
  *
- * COCO RLE (seg_rle) follows pycocotools (common/maskApi.c) exactly: runs are counted in
- * column-major order and always start with a run of zeros (so a mask whose first pixel
- * is set has counts [0, ...]); counts are 32-bit, so h * w must not exceed 2^32 - 1.
- * Where pycocotools silently returns a degenerate value (mismatched sizes, malformed
- * strings, empty input), libseg returns an error instead; docs/masks.md lists each case.
+ * COCO RLE (seg_rle) follows pycocotools (common/maskApi.c): the same counts, strings,
+ * areas, boxes, IoUs and merges. Runs are counted in column-major order and always start
+ * with a run of zeros (so a mask whose first pixel is set has counts [0, ...]); counts
+ * are 32-bit, so h * w must not exceed 2^32 - 1. Where pycocotools silently returns a
+ * degenerate value (mismatched sizes, malformed strings, empty input, empty runs inside
+ * a string's counts), libseg returns an error or the mask's true value instead;
+ * docs/masks.md lists each case.
  *
  * Contours follow OpenCV's findContours (Suzuki-Abe border following) and approxPolyDP;
  * components follow connectedComponentsWithStats, with labels numbered in row-major
@@ -51,8 +53,8 @@ SEG_API SEG_NODISCARD seg_status seg_rle_encode_tensor(const seg_tensor *mask, s
 
 /**
  * An RLE from explicit counts (pycocotools' "uncompressed RLE"). The counts are kept as
- * given, including zero-length runs; they must sum to h * w (else SEG_ERR_FORMAT).
- * n == 0 is allowed only with h * w == 0, which is refused like any zero-size image.
+ * given, including zero-length runs; they must sum to h * w (else SEG_ERR_FORMAT, which
+ * includes n == 0).
  */
 SEG_API SEG_NODISCARD seg_status seg_rle_from_counts(int64_t h, int64_t w,
                                                      const uint32_t *counts, size_t n,
@@ -72,8 +74,9 @@ SEG_API SEG_NODISCARD seg_status seg_rle_from_string(int64_t h, int64_t w, const
  * (x0, y0, x1, y1, ...), with (0, 0) the top-left corner of the first pixel, exactly as
  * pycocotools frPoly: a square [0,0, 0,9, 9,9, 9,0] covers 81 pixels. As in COCO, a list
  * of exactly four numbers is a box [x, y, w, h] (seg_rle_from_box). Fewer than 3 points,
- * an odd count, or a NaN, infinite or out-of-range (|v| > 2^28) coordinate is
- * SEG_ERR_INVALID_ARGUMENT.
+ * an odd count, or a NaN, infinite or out-of-range (|v| > 2^24) coordinate is
+ * SEG_ERR_INVALID_ARGUMENT; a boundary longer than 2^27 steps of 1/5 pixel (coordinates
+ * far outside any real image) is SEG_ERR_LIMIT.
  */
 SEG_API SEG_NODISCARD seg_status seg_rle_from_polygon(int64_t h, int64_t w, const double *xy,
                                                       size_t n_values, seg_rle **out);
@@ -85,6 +88,7 @@ SEG_API SEG_NODISCARD seg_status seg_rle_from_box(int64_t h, int64_t w, const do
 /** Free the RLE. NULL is a no-op. */
 SEG_API void seg_rle_destroy(seg_rle *rle);
 
+/** Image height and width of the mask (COCO "size" is [height, width]); 0 for NULL. */
 SEG_API int64_t seg_rle_height(const seg_rle *rle);
 SEG_API int64_t seg_rle_width(const seg_rle *rle);
 
@@ -177,6 +181,7 @@ SEG_API SEG_NODISCARD seg_status seg_contours_find(const uint8_t *bitmap, int64_
 /** Free the contours. NULL is a no-op. */
 SEG_API void seg_contours_destroy(seg_contours *contours);
 
+/** Number of contours, in OpenCV's order (0 for NULL). */
 SEG_API size_t seg_contours_count(const seg_contours *contours);
 
 /**

@@ -19,8 +19,11 @@
  * Segments are reported in the order they were created; category ids are the class
  * indices the model produced (map them to dataset ids yourself).
  *
- * NaN policy: NaN scores, class logits or center values are rejected with
- * SEG_ERR_FORMAT.
+ * NaN policy: NaN scores, class or mask logits, center heat or offsets are rejected
+ * with SEG_ERR_FORMAT.
+ *
+ * Semantic label maps (u8 or i32) may hold any values, negative ones included, as long
+ * as they span fewer than 2^24 distinct values (SEG_ERR_LIMIT otherwise).
  *
  * Threading: a seg_panoptic is immutable after creation; concurrent reads are safe.
  */
@@ -118,7 +121,7 @@ SEG_API void seg_panoptic_deeplab_params_init(seg_panoptic_deeplab_params *param
  * semantic label of its pixels (ties to the smallest label); stuff labels keep their
  * area if >= stuff_area. Thing scores are the center heat values.
  * Errors: SEG_ERR_SHAPE for disagreeing sizes; SEG_ERR_INVALID_ARGUMENT for an even
- * or non-positive nms_kernel; SEG_ERR_FORMAT for NaN heat.
+ * or non-positive nms_kernel; SEG_ERR_FORMAT for NaN heat or offsets.
  */
 SEG_API SEG_NODISCARD seg_status seg_panoptic_from_deeplab(
     const seg_tensor *semantic, const seg_tensor *center, const seg_tensor *offsets,

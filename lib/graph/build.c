@@ -3,6 +3,7 @@
 
 #include "core/error.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -129,21 +130,29 @@ static bool default_domain(const char *d)
     return !d[0] || strcmp(d, "ai.onnx") == 0;
 }
 
+/* Messages name nodes; a node without a name is called by its position, "#12". */
+static const char *unnamed(segi_graph *g, int index)
+{
+    char buf[24];
+    int n = snprintf(buf, sizeof buf, "#%d", index);
+    return segi_region_strndup(&g->mem, buf, (size_t)n);
+}
+
 static seg_status bind(segi_graph *g, const segi_onnx_node *on, segi_node *n,
                        segi_op_resolver resolve, void *user)
 {
     if (!default_domain(on->domain))
         return segi_error(SEG_ERR_UNSUPPORTED, "operator %s.%s (node '%s') is not supported: "
-                          "unknown domain '%s'", on->domain, on->op_type, on->name, on->domain);
+                          "unknown domain '%s'", on->domain, on->op_type, n->name, on->domain);
     n->def = resolve ? resolve(on->op_type, user) : segi_op_find(on->op_type);
     if (!n->def)
         return segi_error(SEG_ERR_UNSUPPORTED, "operator %s (node '%s', opset %d) is not "
-                          "supported", on->op_type, on->name, g->opset);
+                          "supported", on->op_type, n->name, g->opset);
     const segi_op_def *d = n->def;
     if (on->n_inputs < d->min_inputs || on->n_inputs > d->max_inputs ||
         on->n_outputs < d->min_outputs || on->n_outputs > d->max_outputs)
         return segi_error(SEG_ERR_FORMAT, "%s node '%s': %d inputs and %d outputs, expected "
-                          "%d..%d and %d..%d", on->op_type, on->name, on->n_inputs,
+                          "%d..%d and %d..%d", on->op_type, n->name, on->n_inputs,
                           on->n_outputs, d->min_inputs, d->max_inputs, d->min_outputs,
                           d->max_outputs);
     return SEG_OK;
@@ -160,8 +169,10 @@ static seg_status add_nodes(segi_graph *g, name_map *map, segi_op_resolver resol
     for (int i = 0; i < m->n_nodes; i++) {
         const segi_onnx_node *on = &m->nodes[i];
         segi_node *n = &g->nodes[i];
-        n->name = on->name;
+        n->name = on->name[0] ? on->name : unnamed(g, i);
         n->op_type = on->op_type;
+        if (!n->name)
+            return NOMEM();
         n->attrs = on->attrs;
         n->n_attrs = on->n_attrs;
         n->n_in = on->n_inputs;
@@ -337,6 +348,8 @@ void segi_graph_free(segi_graph *g)
 static seg_status check_opset(const segi_onnx_model *m)
 {
     int64_t v = segi_onnx_default_opset(m);
+    if (v == 0)
+        return segi_error(SEG_ERR_UNSUPPORTED, "the model imports no default-domain opset");
     if (v < 7 || v > 21)
         return segi_error(SEG_ERR_UNSUPPORTED, "default-domain opset %lld is not supported "
                           "(libseg runs opsets 7 to 21)", (long long)v);

@@ -14,7 +14,7 @@ struct seg_session {
     segi_plan *plan;
     const seg_tensor **inputs;  /* scratch for run_named, one per graph input */
     bool has_outputs;
-    int threads;
+    segi_pool *pool;            /* SEG_OPT_THREADS threads for the kernels */
 };
 
 #endif

@@ -12,6 +12,7 @@ typedef struct plan_value {
     seg_tensor t;       /* dtype, shape and (once placed or known) data */
     bool known;         /* value fixed at planning time */
     bool in_arena;
+    int alias;          /* value whose buffer this one shares (views), or -1 */
     size_t offset, size;
     int first, last;    /* steps that produce it and last read it */
 } plan_value;
@@ -26,6 +27,7 @@ typedef struct plan_step {
 
 struct segi_plan {
     const segi_graph *g;
+    segi_pool *pool;
     plan_value *vals;
     plan_step *steps;
     int n_steps;
@@ -129,6 +131,7 @@ static void init_values(segi_plan *p, const seg_tensor *const *inputs)
     for (int v = 0; v < g->n_values; v++) {
         plan_value *pv = &p->vals[v];
         pv->first = pv->last = -1;
+        pv->alias = -1;
         if (g->values[v].constant) {
             pv->t = *g->values[v].constant;
             pv->t.owned = false;
@@ -179,6 +182,36 @@ static uint64_t conv_flops(const segi_node *n, const seg_tensor **in, seg_tensor
     return 2 * per * (t->nbytes / seg_dtype_size(t->dtype));
 }
 
+/* Ops whose single output has the input's bytes unchanged. */
+static bool is_view(const segi_node *n)
+{
+    static const char *const views[] = {"Reshape", "Flatten", "Squeeze", "Unsqueeze",
+                                        "Identity", "Dropout"};
+    if (n->n_out != 1 || n->in[0] < 0)
+        return false;
+    for (size_t i = 0; i < sizeof views / sizeof views[0]; i++)
+        if (strcmp(n->op_type, views[i]) == 0)
+            return true;
+    return false;
+}
+
+/*
+ * A view of a value computed at run time shares its buffer instead of becoming a step
+ * that copies it: values are never written after they are produced, so the two may
+ * alias for the union of their lifetimes (merged in place()).
+ */
+static bool make_view(segi_plan *p, const segi_node *n)
+{
+    if (!is_view(n))
+        return false;
+    plan_value *src = &p->vals[n->in[0]], *dst = &p->vals[n->out[0]];
+    if ((!src->in_arena && src->alias < 0) || dst->t.nbytes != src->t.nbytes)
+        return false;
+    dst->alias = src->alias >= 0 ? src->alias : n->in[0];
+    dst->first = dst->last = p->n_steps;
+    return true;
+}
+
 static seg_status plan_node(segi_plan *p, const segi_node *n, const seg_tensor **in,
                             seg_tensor **out)
 {
@@ -208,10 +241,12 @@ static seg_status plan_node(segi_plan *p, const segi_node *n, const seg_tensor *
         out[k] = &p->vals[n->out[k]].t;
         memset(out[k], 0, sizeof *out[k]);
     }
-    segi_op_ctx ctx = {&s->info, n->n_in, in, n->n_out, out, 0, NULL};
+    segi_op_ctx ctx = {&s->info, n->n_in, in, n->n_out, out, 0, NULL, p->pool};
     seg_status st = n->def->infer(&ctx);
     if (st != SEG_OK)
         return st;
+    if (make_view(p, n))
+        return SEG_OK;
     if (ctx.scratch_bytes > p->scratch_bytes)
         p->scratch_bytes = ctx.scratch_bytes;
     p->conv_flops += conv_flops(n, in, out);
@@ -250,8 +285,13 @@ static seg_status place(segi_plan *p)
 {
     const segi_graph *g = p->g;
     for (int i = 0; i < g->n_outputs; i++)
-        if (p->vals[g->outputs[i]].in_arena)
+        if (p->vals[g->outputs[i]].in_arena || p->vals[g->outputs[i]].alias >= 0)
             p->vals[g->outputs[i]].last = p->n_steps;
+    for (int v = 0; v < g->n_values; v++) {
+        plan_value *pv = &p->vals[v];
+        if (pv->alias >= 0 && pv->last > p->vals[pv->alias].last)
+            p->vals[pv->alias].last = pv->last;
+    }
     int n = 0;
     int *items = malloc(((size_t)g->n_values + 1) * sizeof *items);
     int *placed = malloc(((size_t)g->n_values + 1) * sizeof *placed);
@@ -298,19 +338,23 @@ static seg_status allocate(segi_plan *p)
         return segi_error(SEG_ERR_OUT_OF_MEMORY, "session arena of %zu bytes", p->arena_bytes);
     if (p->scratch_bytes && !(p->scratch = aligned_alloc(ALIGN, round_up(p->scratch_bytes))))
         return segi_error(SEG_ERR_OUT_OF_MEMORY, "scratch of %zu bytes", p->scratch_bytes);
-    for (int v = 0; v < p->g->n_values; v++)
-        if (p->vals[v].in_arena)
-            p->vals[v].t.data = (char *)p->arena + p->vals[v].offset;
+    for (int v = 0; v < p->g->n_values; v++) {
+        const plan_value *pv = &p->vals[v];
+        int at = pv->alias >= 0 ? pv->alias : v;
+        if (pv->in_arena || pv->alias >= 0)
+            p->vals[v].t.data = (char *)p->arena + p->vals[at].offset;
+    }
     return SEG_OK;
 }
 
 seg_status segi_plan_create(const segi_graph *g, const seg_tensor *const *inputs,
-                            segi_plan **out)
+                            segi_pool *pool, segi_plan **out)
 {
     segi_plan *p = NULL;
     seg_status st = alloc_plan(g, &p);
     if (st != SEG_OK)
         return st;
+    p->pool = pool;
     if ((st = capture_inputs(p, inputs))) {
         segi_plan_free(p);
         return st;
@@ -358,8 +402,8 @@ seg_status segi_plan_run(segi_plan *p, const seg_tensor *const *inputs)
             p->vals[g->inputs[i]].t.data = inputs[i]->data;
     for (int s = 0; s < p->n_steps; s++) {
         plan_step *st = &p->steps[s];
-        segi_op_ctx ctx = {&st->info, st->n_in, st->in, st->n_out, st->out, p->scratch_bytes,
-                           p->scratch};
+        segi_op_ctx ctx = {&st->info, st->n_in,      st->in,    st->n_out,
+                           st->out,    p->scratch_bytes, p->scratch, p->pool};
         seg_status r = st->def->run(&ctx);
         if (r != SEG_OK)
             return r;

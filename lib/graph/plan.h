@@ -14,9 +14,11 @@
 
 typedef struct segi_plan segi_plan;
 
-/** Plan `g` for inputs with the shapes and dtypes of `inputs` (data not read). */
+/** Plan `g` for inputs with the shapes and dtypes of `inputs`; the data of inputs
+ *  whose values decide shapes is read and kept. Kernels get `pool` (may be NULL),
+ *  which must outlive the plan. */
 seg_status segi_plan_create(const segi_graph *g, const seg_tensor *const *inputs,
-                            segi_plan **out);
+                            segi_pool *pool, segi_plan **out);
 
 void segi_plan_free(segi_plan *p);
 

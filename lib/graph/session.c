@@ -20,7 +20,11 @@ seg_status seg_session_create(const seg_model *model, const seg_options *options
         return segi_error(SEG_ERR_OUT_OF_MEMORY, "session");
     }
     s->model = model;
-    s->threads = (int)segi_option(options, SEG_OPT_THREADS);
+    seg_status st = segi_pool_create((int)segi_option(options, SEG_OPT_THREADS), &s->pool);
+    if (st != SEG_OK) {
+        seg_session_destroy(s);
+        return st;
+    }
     *out = s;
     return SEG_OK;
 }
@@ -30,6 +34,7 @@ void seg_session_destroy(seg_session *s)
     if (!s)
         return;
     segi_plan_free(s->plan);
+    segi_pool_destroy(s->pool);
     free(s->inputs);
     free(s);
 }
@@ -81,7 +86,7 @@ static seg_status ensure_plan(seg_session *s, const seg_tensor *const *inputs, s
     if (s->plan && segi_plan_matches(s->plan, inputs))
         return SEG_OK;
     segi_plan *p = NULL;
-    if ((st = segi_plan_create(s->model->g, inputs, &p)))
+    if ((st = segi_plan_create(s->model->g, inputs, s->pool, &p)))
         return st;
     segi_plan_free(s->plan);
     s->plan = p;

@@ -79,6 +79,19 @@ static inline int64_t div_trunc(int64_t a, int64_t b)
 static inline float nan_max(float a, float b) { return a > b || isnan(a) ? a : b; }
 static inline float nan_min(float a, float b) { return a < b || isnan(a) ? a : b; }
 
+/* Max/Min on IEEE binary16 bit patterns: a NaN wins, otherwise compare magnitudes with
+ * the sign applied (the bit pattern order of sign-magnitude numbers). */
+static inline bool half_nan(uint16_t h) { return (h & 0x7fff) > 0x7c00; }
+static inline int half_key(uint16_t h) { return h & 0x8000 ? -(h & 0x7fff) : h & 0x7fff; }
+static inline uint16_t half_max(uint16_t a, uint16_t b)
+{
+    return half_nan(a) || (!half_nan(b) && half_key(a) >= half_key(b)) ? a : b;
+}
+static inline uint16_t half_min(uint16_t a, uint16_t b)
+{
+    return half_nan(a) || (!half_nan(b) && half_key(a) <= half_key(b)) ? a : b;
+}
+
 ARITH_LOOPS(add, a + b, (uint64_t)a + (uint64_t)b)
 ARITH_LOOPS(sub, a - b, (uint64_t)a - (uint64_t)b)
 ARITH_LOOPS(mul, a * b, (uint64_t)a * (uint64_t)b)
@@ -88,6 +101,8 @@ ARITH_LOOPS(min, nan_min(a, b), a < b ? a : b)
 BINARY_LOOP(prelu_f32, float, float, a < 0 ? a * b : a)
 BINARY_LOOP(prelu_i32, int32_t, int32_t, a < 0 ? (uint64_t)a * (uint64_t)b : (uint64_t)a)
 BINARY_LOOP(prelu_i64, int64_t, int64_t, a < 0 ? (uint64_t)a * (uint64_t)b : (uint64_t)a)
+BINARY_LOOP(max_f16, uint16_t, uint16_t, half_max(a, b))
+BINARY_LOOP(min_f16, uint16_t, uint16_t, half_min(a, b))
 COMPARE_LOOPS(equal, a == b)
 COMPARE_LOOPS(less, a < b)
 COMPARE_LOOPS(greater, a > b)
@@ -195,8 +210,8 @@ BINARY_OP(Add, NUM_TABLE(add))
 BINARY_OP(Sub, NUM_TABLE(sub))
 BINARY_OP(Mul, NUM_TABLE(mul))
 BINARY_OP(Div, NUM_TABLE(div))
-BINARY_OP(Max, NUM_TABLE(max))
-BINARY_OP(Min, NUM_TABLE(min))
+BINARY_OP(Max, {[SEG_DTYPE_F32] = max_f32, INT_TABLE(max), [SEG_DTYPE_F16] = max_f16})
+BINARY_OP(Min, {[SEG_DTYPE_F32] = min_f32, INT_TABLE(min), [SEG_DTYPE_F16] = min_f16})
 BINARY_OP(Sum, NUM_TABLE(add))
 BINARY_OP(Mean, {[SEG_DTYPE_F32] = add_f32}, .mean = true)
 BINARY_OP(PRelu,

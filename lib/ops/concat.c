@@ -6,15 +6,6 @@
 #include <limits.h>
 #include <string.h>
 
-/* Product of dims[from..to-1]. */
-static int64_t span(const seg_tensor *t, int from, int to)
-{
-    int64_t n = 1;
-    for (int d = from; d < to; d++)
-        n *= t->dims[d];
-    return n;
-}
-
 /* ---- Concat ---- */
 
 static seg_status concat_axis(segi_op_ctx *ctx, int *axis)
@@ -67,13 +58,13 @@ static seg_status concat_run(segi_op_ctx *ctx)
         return st;
     const seg_tensor *y = ctx->out[0];
     size_t esize = seg_dtype_size(y->dtype);
-    int64_t outer = span(y, 0, axis);
-    size_t row = (size_t)span(y, axis, y->rank) * esize;
+    int64_t outer = segi_value_span(y->dims, 0, axis);
+    size_t row = (size_t)segi_value_span(y->dims, axis, y->rank) * esize;
     char *dst = y->data;
     size_t at = 0;
     for (int i = 0; i < ctx->n_in; i++) {
         const seg_tensor *t = ctx->in[i];
-        size_t chunk = (size_t)span(t, axis, t->rank) * esize;
+        size_t chunk = (size_t)segi_value_span(t->dims, axis, t->rank) * esize;
         const char *src = t->data;
         for (int64_t o = 0; o < outer && chunk; o++)
             memcpy(dst + (size_t)o * row + at, src + (size_t)o * chunk, chunk);
@@ -105,6 +96,7 @@ static seg_status split_sizes(segi_op_ctx *ctx, int *axis, int64_t *sizes)
         st = segi_value_ints(ctx, 1, "split", sizes, ctx->n_out, &n);
         if (st != SEG_OK)
             return st;
+        n = n ? n : -1;  /* an empty split is no split */
     }
     if (n < 0) {
         int64_t parts = segi_op_attr_int(ctx, "num_outputs", ctx->n_out);
@@ -129,7 +121,8 @@ static seg_status split_sizes(segi_op_ctx *ctx, int *axis, int64_t *sizes)
         total += sizes[k];
     }
     if (total != dim)
-        return segi_op_error(ctx, SEG_ERR_SHAPE, "split sizes add up to %lld, axis %d has %lld",
+        return segi_op_error(ctx, SEG_ERR_SHAPE,
+                             "split sizes add up to %lld, axis %d has %lld",
                              (long long)total, *axis, (long long)dim);
     return SEG_OK;
 }
@@ -158,8 +151,8 @@ static seg_status split_run(segi_op_ctx *ctx)
     if (st != SEG_OK)
         return st;
     size_t esize = seg_dtype_size(x->dtype);
-    int64_t outer = span(x, 0, axis);
-    size_t inner = (size_t)span(x, axis + 1, x->rank) * esize;
+    int64_t outer = segi_value_span(x->dims, 0, axis);
+    size_t inner = (size_t)segi_value_span(x->dims, axis + 1, x->rank) * esize;
     size_t row = (size_t)x->dims[axis] * inner;
     const char *src = x->data;
     size_t at = 0;

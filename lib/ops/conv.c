@@ -1,10 +1,11 @@
 /*
- * Conv: im2col + cblas_sgemm per image and group. 1x1 stride-1 unpadded convolutions
- * multiply the weights by the input directly (it already is the column matrix).
- * Depthwise convolutions (one input and one output channel per group) are a GEMM of a
- * single row, which wastes im2col's copy: they accumulate each tap's shifted input
- * rows straight into the output instead. The bias and a fused activation
- * (ops/fused_act.h) are applied in one pass per group while the output is in cache.
+ * Conv: im2col + cblas_sgemm per image and group, over tiles of output rows so that
+ * the column buffer stays bounded. 1x1 stride-1 unpadded convolutions multiply the
+ * weights by the input directly (it already is the column matrix). Depthwise
+ * convolutions (one input and one output channel per group) would be GEMMs of a single
+ * row, which waste im2col's copy: each output row sums its taps directly instead. The
+ * bias and a fused activation (ops/fused_act.h) are applied in one pass per tile while
+ * the output is in cache.
  */
 #include "ops/fused_act.h"
 #include "ops/window.h"
@@ -16,11 +17,9 @@ static seg_status plan_conv(segi_op_ctx *ctx, segi_conv_shape *s, segi_fused_act
 {
     const seg_tensor *x = ctx->in[0], *wt = ctx->in[1];
     const seg_tensor *b = ctx->n_in > 2 ? ctx->in[2] : NULL;
-    if (x->dtype != SEG_DTYPE_F32 || wt->dtype != SEG_DTYPE_F32 ||
-        (b && b->dtype != SEG_DTYPE_F32))
-        return segi_op_error(ctx, SEG_ERR_UNSUPPORTED, "dtypes %s/%s, only f32 is supported",
-                             seg_dtype_name(x->dtype), seg_dtype_name(wt->dtype));
-    seg_status st = segi_conv_shape_make(ctx, x, wt, s);
+    seg_status st = segi_require_f32(ctx);
+    if (st == SEG_OK)
+        st = segi_conv_shape_make(ctx, x, wt, s);
     if (st != SEG_OK)
         return st;
     if (b && (b->rank != 1 || b->dims[0] != s->m))
@@ -67,23 +66,25 @@ static void gather_rows(const float *x, const float *k, const segi_window *w, in
     }
 }
 
-/* Output o of the row, checking every tap against the input's edges. */
+/* Output o of the row near the input's edges: only the taps inside the input. */
 static float dw_edge(const dw_rows *r, const segi_window *w, int64_t o)
 {
+    int64_t start = o * w->stride[2] - w->pad0[2], d = w->dilation[2];
+    int64_t lo = start < 0 ? (-start + d - 1) / d : 0;
+    int64_t hi = w->image[2] - start <= 0 ? 0 : (w->image[2] - start + d - 1) / d;
+    if (hi > w->kernel[2])
+        hi = w->kernel[2];
     float sum = 0;
     for (int i = 0; i < r->n; i++)
-        for (int64_t kw = 0; kw < w->kernel[2]; kw++) {
-            int64_t iw = o * w->stride[2] - w->pad0[2] + kw * w->dilation[2];
-            if (iw >= 0 && iw < w->image[2])
-                sum += r->k[i][kw] * r->x[i][iw];
-        }
+        for (int64_t kw = lo; kw < hi; kw++)
+            sum += r->k[i][kw] * r->x[i][start + kw * d];
     return sum;
 }
 
 /*
  * One output row of a depthwise conv. In the interior, where every tap is inside the
- * input, stride-1 rows accumulate eight outputs at a time in registers; the edges and
- * strided rows go one output at a time.
+ * input, stride-1 rows accumulate eight outputs at a time in registers and stride-2
+ * rows four; the edges and other strides go one output at a time.
  */
 static void depthwise_row(const float *x, const float *k, const segi_window *w, int64_t od,
                           int64_t oh, float *y)
@@ -115,6 +116,20 @@ static void depthwise_row(const float *x, const float *k, const segi_window *w, 
             memcpy(y + o, &acc0, sizeof acc0);
             memcpy(y + o + 4, &acc1, sizeof acc1);
         }
+    if (s == 2)
+        for (; o + 4 <= hi; o += 4) {  /* the even elements of x[2o + 0..6] */
+            v4f acc = {0};
+            for (int i = 0; i < r.n; i++) {
+                const float *xi = r.x[i] + 2 * o + base;
+                for (int64_t kw = 0; kw < kw_n; kw++) {
+                    v4f lo4, hi4;  /* x[0..3] and x[3..6]: never past the last tap */
+                    memcpy(&lo4, xi + kw * d, sizeof lo4);
+                    memcpy(&hi4, xi + kw * d + 3, sizeof hi4);
+                    acc += r.k[i][kw] * __builtin_shufflevector(lo4, hi4, 0, 2, 5, 7);
+                }
+            }
+            memcpy(y + o, &acc, sizeof acc);
+        }
     for (; o < hi; o++) {
         float sum = 0;
         for (int i = 0; i < r.n; i++)
@@ -124,6 +139,15 @@ static void depthwise_row(const float *x, const float *k, const segi_window *w, 
     }
     for (; o < w->grid[2]; o++)
         y[o] = dw_edge(&r, w, o);
+}
+
+/* Grid rows per im2col tile (all of them for pointwise convs, which need no copy). */
+static int64_t tile_rows(const segi_conv_shape *s)
+{
+    if (s->pointwise)
+        return s->w.grid[0] * s->w.grid[1];
+    return segi_im2col_tile_rows(&s->w, s->c / s->group * segi_window_kernel_size(&s->w),
+                                 sizeof(float), SEGI_IM2COL_TILE_BYTES);
 }
 
 static seg_status conv_infer(segi_op_ctx *ctx)
@@ -137,10 +161,40 @@ static seg_status conv_infer(segi_op_ctx *ctx)
     segi_conv_out_dims(&s, dims);
     if (!s.pointwise && !depthwise(&s) &&
         !segi_size_mul3((size_t)(s.c / s.group * segi_window_kernel_size(&s.w)),
-                        (size_t)segi_window_grid_size(&s.w), sizeof(float),
+                        (size_t)(tile_rows(&s) * s.w.grid[2]), sizeof(float),
                         &ctx->scratch_bytes))
         return segi_op_error(ctx, SEG_ERR_LIMIT, "im2col buffer size overflows");
     return segi_op_set_output(ctx, 0, SEG_DTYPE_F32, s.w.nd + 2, dims);
+}
+
+/* One image and group as GEMMs over tiles of output rows: y [mg, grid] = w [mg, k] x
+ * columns [k, tile], then bias and activation over the tile while it is in cache. */
+static void conv_group(const segi_conv_shape *s, const segi_fused_act *act, const float *x,
+                       const float *w, const float *bias, float *y, float *scratch)
+{
+    int64_t mg = s->m / s->group, k = s->c / s->group * segi_window_kernel_size(&s->w);
+    int64_t out_size = segi_window_grid_size(&s->w), gw = s->w.grid[2];
+    int64_t grid_rows = s->w.grid[0] * s->w.grid[1], step = tile_rows(s);
+    for (int64_t r0 = 0; r0 < grid_rows; r0 += step) {
+        int64_t nrows = grid_rows - r0 < step ? grid_rows - r0 : step;
+        int64_t c0 = r0 * gw, ncols = nrows * gw;
+        const float *cols = x + c0;
+        int64_t ldb = out_size;
+        if (!s->pointwise) {
+            segi_im2col(x, s->c / s->group, &s->w, sizeof(float), r0, nrows, scratch);
+            cols = scratch;
+            ldb = ncols;
+        }
+        if (k == 0)
+            for (int64_t m = 0; m < mg; m++)
+                memset(y + m * out_size + c0, 0, (size_t)ncols * sizeof(float));
+        else
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)mg, (int)ncols, (int)k,
+                        1.0f, w, (int)k, cols, (int)ldb, 0.0f, y + c0, (int)out_size);
+        for (int64_t m = 0; m < mg; m++)
+            segi_fused_act_apply(act, bias ? bias[m] : 0.0f, y + m * out_size + c0,
+                                 (size_t)ncols);
+    }
 }
 
 static seg_status conv_run(segi_op_ctx *ctx)
@@ -162,33 +216,21 @@ static seg_status conv_run(segi_op_ctx *ctx)
         for (int64_t g = 0; g < s.group; g++) {
             const float *xg = x + (n * s.c + g * cg) * in_size;
             float *yg = y + (n * s.m + g * mg) * out_size;
-            const float *cols = xg;
-            if (depthwise(&s)) {
-                for (int64_t od = 0; od < s.w.grid[0]; od++)
-                    for (int64_t oh = 0; oh < s.w.grid[1]; oh++)
-                        depthwise_row(xg, wt + g * k, &s.w, od, oh,
-                                      yg + (od * s.w.grid[1] + oh) * s.w.grid[2]);
-                segi_fused_act_apply(&act, bias ? bias[g] : 0.0f, yg, (size_t)out_size);
+            const float *bg = bias ? bias + g * mg : NULL;
+            if (!depthwise(&s)) {
+                conv_group(&s, &act, xg, wt + g * mg * k, bg, yg, ctx->scratch);
                 continue;
             }
-            if (!s.pointwise) {
-                segi_im2col(xg, cg, &s.w, sizeof(float), ctx->scratch);
-                cols = ctx->scratch;
-            }
-            if (k == 0)
-                memset(yg, 0, (size_t)(mg * out_size) * sizeof(float));
-            else
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)mg, (int)out_size,
-                            (int)k, 1.0f, wt + g * mg * k, (int)k, cols, (int)out_size, 0.0f,
-                            yg, (int)out_size);
-            for (int64_t m = 0; m < mg; m++)
-                segi_fused_act_apply(&act, bias ? bias[g * mg + m] : 0.0f, yg + m * out_size,
-                                     (size_t)out_size);
+            for (int64_t od = 0; od < s.w.grid[0]; od++)
+                for (int64_t oh = 0; oh < s.w.grid[1]; oh++)
+                    depthwise_row(xg, wt + g * k, &s.w, od, oh,
+                                  yg + (od * s.w.grid[1] + oh) * s.w.grid[2]);
+            segi_fused_act_apply(&act, bg ? bg[0] : 0.0f, yg, (size_t)out_size);
         }
     return SEG_OK;
 }
 
 const segi_op_def segi_ops_conv[] = {
-    {"Conv", 2, 3, 1, 1, 0, conv_infer, conv_run},
+    {"Conv", 2, 3, 1, 1, 0, conv_infer, conv_run, SEGI_OP_FUSES_ACTIVATION},
     {NULL, 0, 0, 0, 0, 0, NULL, NULL},
 };

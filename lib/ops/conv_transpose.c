@@ -43,24 +43,29 @@ static seg_status output_geometry(segi_op_ctx *ctx, const int64_t *in, segi_auto
             return segi_op_error(ctx, SEG_ERR_FORMAT,
                                  "output_padding[%d] = %lld must be below the stride or "
                                  "dilation", i, (long long)op);
-        if (in[i] > SEGI_WIN_MAX_SIZE)
-            return segi_op_error(ctx, SEG_ERR_LIMIT, "spatial axis %d has %lld points", i,
-                                 (long long)in[i]);
+        int64_t strided;
+        if (in[i] < 1 || !segi_dim_mul(in[i], w->stride[a], SEGI_WIN_MAX_SIZE, &strided))
+            return segi_op_error(ctx, SEG_ERR_LIMIT,
+                                 "spatial axis %d: %lld points (1 to %lld times the stride)",
+                                 i, (long long)in[i], (long long)SEGI_WIN_MAX_SIZE);
         w->grid[a] = in[i];
-        int64_t full = w->stride[a] * (in[i] - 1) + op + (w->kernel[a] - 1) * w->dilation[a] + 1;
+        int64_t full = strided - w->stride[a] + op + (w->kernel[a] - 1) * w->dilation[a] + 1;
         int64_t out;
         if (n_oshape >= 0) {
             out = oshape[n_oshape - nd + i];
+            if (out < 0 || out > SEGI_WIN_MAX_SIZE)
+                return segi_op_error(ctx, SEG_ERR_SHAPE, "output_shape[%d] = %lld", i,
+                                     (long long)out);
             split_total(w, a, full - out, ap);
         } else if (ap == SEGI_PAD_SAME_UPPER || ap == SEGI_PAD_SAME_LOWER) {
-            out = in[i] * w->stride[a];
+            out = strided;
             split_total(w, a, full - out, ap);
         } else {
             if (ap == SEGI_PAD_VALID)
                 w->pad0[a] = w->pad1[a] = 0;
             out = full - w->pad0[a] - w->pad1[a];
         }
-        if (out < 0 || in[i] < 1)
+        if (out < 0)
             return segi_op_error(ctx, SEG_ERR_SHAPE,
                                  "spatial axis %d: input %lld gives output size %lld", i,
                                  (long long)in[i], (long long)out);
@@ -73,10 +78,9 @@ static seg_status plan_convt(segi_op_ctx *ctx, convt_plan *p)
 {
     const seg_tensor *x = ctx->in[0], *wt = ctx->in[1];
     const seg_tensor *b = ctx->n_in > 2 ? ctx->in[2] : NULL;
-    if (x->dtype != SEG_DTYPE_F32 || wt->dtype != SEG_DTYPE_F32 ||
-        (b && b->dtype != SEG_DTYPE_F32))
-        return segi_op_error(ctx, SEG_ERR_UNSUPPORTED, "dtypes %s/%s, only f32 is supported",
-                             seg_dtype_name(x->dtype), seg_dtype_name(wt->dtype));
+    seg_status st = segi_require_f32(ctx);
+    if (st != SEG_OK)
+        return st;
     if (x->rank < 3 || x->rank > 5 || wt->rank != x->rank)
         return segi_op_error(ctx, SEG_ERR_SHAPE,
                              "input rank %d and weight rank %d (want equal ranks 3 to 5)",
@@ -97,7 +101,7 @@ static seg_status plan_convt(segi_op_ctx *ctx, convt_plan *p)
         return segi_op_error(ctx, SEG_ERR_SHAPE, "bias has %lld values for %lld channels",
                              (long long)(b->rank == 1 ? b->dims[0] : -1), (long long)p->m);
     segi_auto_pad ap;
-    seg_status st = segi_window_attrs(ctx, x->rank - 2, wt->dims + 2, &p->w, &ap);
+    st = segi_window_attrs(ctx, x->rank - 2, wt->dims + 2, &p->w, &ap);
     if (st == SEG_OK)
         st = output_geometry(ctx, x->dims + 2, ap, &p->w);
     if (st != SEG_OK)

@@ -43,6 +43,13 @@ seg_status segi_fused_act_parse(const segi_op_ctx *ctx, segi_fused_act *act)
     return SEG_OK;
 }
 
+/* Comparisons instead of fmaxf/fminf, which -O2 without -ffast-math leaves as libm
+ * calls; NaN passes through, as in ONNX's Relu and Clip. */
+static inline float clampf(float v, float lo, float hi)
+{
+    return v < lo ? lo : v > hi ? hi : v;
+}
+
 void segi_fused_act_apply(const segi_fused_act *act, float bias, float *y, size_t n)
 {
     float a = act->a, b = act->b;
@@ -53,12 +60,14 @@ void segi_fused_act_apply(const segi_fused_act *act, float bias, float *y, size_
                 y[i] += bias;
         break;
     case SEGI_ACT_RELU:
-        for (size_t i = 0; i < n; i++)
-            y[i] = fmaxf(y[i] + bias, 0.0f);
+        for (size_t i = 0; i < n; i++) {
+            float v = y[i] + bias;
+            y[i] = v < 0.0f ? 0.0f : v;
+        }
         break;
     case SEGI_ACT_CLIP:
         for (size_t i = 0; i < n; i++)
-            y[i] = fminf(fmaxf(y[i] + bias, a), b);
+            y[i] = clampf(y[i] + bias, a, b);
         break;
     case SEGI_ACT_LEAKY_RELU:
         for (size_t i = 0; i < n; i++) {
@@ -69,7 +78,7 @@ void segi_fused_act_apply(const segi_fused_act *act, float bias, float *y, size_
     case SEGI_ACT_HARD_SWISH:
         for (size_t i = 0; i < n; i++) {
             float v = y[i] + bias;
-            y[i] = v * fminf(fmaxf(a * v + b, 0.0f), 1.0f);
+            y[i] = v * clampf(a * v + b, 0.0f, 1.0f);
         }
         break;
     case SEGI_ACT_SILU:

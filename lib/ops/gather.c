@@ -6,14 +6,6 @@
 
 #include <string.h>
 
-static int64_t span(const seg_tensor *t, int from, int to)
-{
-    int64_t n = 1;
-    for (int d = from; d < to; d++)
-        n *= t->dims[d];
-    return n;
-}
-
 static seg_status check_index_dtype(segi_op_ctx *ctx, int i)
 {
     seg_dtype dt = ctx->in[i]->dtype;
@@ -77,8 +69,9 @@ static seg_status gather_run(segi_op_ctx *ctx)
     seg_status st = get_axis(ctx, &axis);
     if (st != SEG_OK)
         return st;
-    int64_t n = x->dims[axis], outer = span(x, 0, axis);
-    size_t inner = (size_t)span(x, axis + 1, x->rank) * seg_dtype_size(x->dtype);
+    int64_t n = x->dims[axis], outer = segi_value_span(x->dims, 0, axis);
+    size_t esize = seg_dtype_size(x->dtype);
+    size_t inner = (size_t)segi_value_span(x->dims, axis + 1, x->rank) * esize;
     size_t count = segi_value_count(ind);
     const char *src = x->data;
     char *dst = ctx->out[0]->data;
@@ -215,9 +208,10 @@ static seg_status gather_nd_run(segi_op_ctx *ctx)
     if (st != SEG_OK)
         return st;
     size_t esize = seg_dtype_size(x->dtype);
-    size_t slice = (size_t)span(x, b + k, x->rank) * esize;
-    size_t batches = (size_t)span(x, 0, b), per_batch = (size_t)span(ind, b, ind->rank - 1);
-    size_t batch_bytes = (size_t)span(x, b, x->rank) * esize;
+    size_t slice = (size_t)segi_value_span(x->dims, b + k, x->rank) * esize;
+    size_t batches = (size_t)segi_value_span(x->dims, 0, b);
+    size_t per_batch = (size_t)segi_value_span(ind->dims, b, ind->rank - 1);
+    size_t batch_bytes = (size_t)segi_value_span(x->dims, b, x->rank) * esize;
     const char *src = x->data;
     char *dst = ctx->out[0]->data;
     for (size_t n = 0; n < batches; n++)
@@ -318,8 +312,8 @@ static seg_status scatter_nd_run(segi_op_ctx *ctx)
     memcpy(dst, x->data, x->nbytes);
     int k = (int)ind->dims[ind->rank - 1];
     size_t esize = seg_dtype_size(x->dtype);
-    size_t slice = (size_t)span(x, k, x->rank);
-    size_t tuples = (size_t)span(ind, 0, ind->rank - 1);
+    size_t slice = (size_t)segi_value_span(x->dims, k, x->rank);
+    size_t tuples = (size_t)segi_value_span(ind->dims, 0, ind->rank - 1);
     const char *src = upd->data;
     for (size_t t = 0; t < tuples; t++) {
         size_t off;

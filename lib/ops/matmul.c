@@ -1,6 +1,6 @@
 /* MatMul (N-D, broadcast batch dims, 1-D promotion) and Gemm, on cblas_sgemm. */
 #include "ops/matmul.h"
-#include "ops/window.h"
+#include "ops/checks.h"
 
 #include <cblas.h>
 #include <limits.h>
@@ -65,20 +65,10 @@ void segi_matmul_batch(const segi_matmul_plan *p, int64_t i, int64_t *a_at, int6
     *b_at = bi;
 }
 
-static seg_status require_f32(segi_op_ctx *ctx)
-{
-    for (int i = 0; i < ctx->n_in; i++)
-        if (ctx->in[i] && ctx->in[i]->dtype != SEG_DTYPE_F32)
-            return segi_op_error(ctx, SEG_ERR_UNSUPPORTED,
-                                 "input %d has dtype %s, only f32 is supported", i,
-                                 seg_dtype_name(ctx->in[i]->dtype));
-    return SEG_OK;
-}
-
 static seg_status matmul_infer(segi_op_ctx *ctx)
 {
     segi_matmul_plan p;
-    seg_status st = require_f32(ctx);
+    seg_status st = segi_require_f32(ctx);
     if (st == SEG_OK)
         st = segi_matmul_plan_make(ctx, ctx->in[0], ctx->in[1], &p);
     if (st != SEG_OK)
@@ -128,7 +118,7 @@ typedef struct gemm_plan {
 
 static seg_status gemm_plan_make(segi_op_ctx *ctx, gemm_plan *p)
 {
-    seg_status st = require_f32(ctx);
+    seg_status st = segi_require_f32(ctx);
     if (st != SEG_OK)
         return st;
     const seg_tensor *a = ctx->in[0], *b = ctx->in[1];

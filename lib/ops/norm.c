@@ -2,20 +2,10 @@
  * BatchNormalization (inference), InstanceNormalization, LayerNormalization.
  * Statistics are accumulated in double so that long rows do not lose precision.
  */
-#include "ops/op.h"
+#include "ops/checks.h"
 
 #include <math.h>
 #include <string.h>
-
-static seg_status require_f32(segi_op_ctx *ctx)
-{
-    for (int i = 0; i < ctx->n_in; i++)
-        if (ctx->in[i] && ctx->in[i]->dtype != SEG_DTYPE_F32)
-            return segi_op_error(ctx, SEG_ERR_UNSUPPORTED,
-                                 "input %d has dtype %s, only f32 is supported", i,
-                                 seg_dtype_name(ctx->in[i]->dtype));
-    return SEG_OK;
-}
 
 /* Input i is a vector of `n` values (one per channel). */
 static seg_status check_vector(segi_op_ctx *ctx, int i, const char *what, int64_t n)
@@ -30,7 +20,7 @@ static seg_status check_vector(segi_op_ctx *ctx, int i, const char *what, int64_
 static seg_status channel_norm_infer(segi_op_ctx *ctx, int n_vectors)
 {
     static const char *const names[] = {"", "scale", "B", "input_mean", "input_var"};
-    seg_status st = require_f32(ctx);
+    seg_status st = segi_require_f32(ctx);
     if (st != SEG_OK)
         return st;
     const seg_tensor *x = ctx->in[0];
@@ -43,8 +33,11 @@ static seg_status channel_norm_infer(segi_op_ctx *ctx, int n_vectors)
     return segi_op_set_output(ctx, 0, SEG_DTYPE_F32, x->rank, x->dims);
 }
 
+/* Elements per (n, c) plane; 0 for an empty tensor, whose other dims may be huge. */
 static int64_t spatial_size(const seg_tensor *x)
 {
+    if (seg_tensor_count(x) == 0)
+        return 0;
     int64_t n = 1;
     for (int d = 2; d < x->rank; d++)
         n *= x->dims[d];
@@ -122,7 +115,7 @@ static seg_status instancenorm_run(segi_op_ctx *ctx)
     return SEG_OK;
 }
 
-/* LayerNormalization: rows are the trailing dims from `axis`. */
+/* LayerNormalization: each row (the trailing dims from `axis`) is normalised. */
 typedef struct ln_plan {
     int axis;
     int64_t rows, cols;
@@ -148,7 +141,7 @@ static seg_status check_ln_param(segi_op_ctx *ctx, int i, const ln_plan *p)
 
 static seg_status layernorm_plan(segi_op_ctx *ctx, ln_plan *p)
 {
-    seg_status st = require_f32(ctx);
+    seg_status st = segi_require_f32(ctx);
     if (st != SEG_OK)
         return st;
     const seg_tensor *x = ctx->in[0];
@@ -161,9 +154,11 @@ static seg_status layernorm_plan(segi_op_ctx *ctx, ln_plan *p)
         return segi_op_error(ctx, SEG_ERR_UNSUPPORTED, "stash_type %lld (only 1, float)",
                              (long long)stash);
     p->axis = (int)(axis < 0 ? axis + x->rank : axis);
-    p->rows = 1;
+    /* An empty tensor is no rows (its other dims may be huge: no products of them). */
+    bool empty = seg_tensor_count(x) == 0;
+    p->rows = empty ? 0 : 1;
     p->cols = 1;
-    for (int d = 0; d < x->rank; d++)
+    for (int d = 0; d < x->rank && !empty; d++)
         *(d < p->axis ? &p->rows : &p->cols) *= x->dims[d];
     if ((st = check_ln_param(ctx, 1, p)) != SEG_OK)
         return st;

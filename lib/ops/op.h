@@ -38,6 +38,7 @@
 
 #include "core/attr.h"
 #include "core/error.h"
+#include "core/pool.h"
 #include "core/tensor.h"
 
 typedef struct segi_node_info {
@@ -56,6 +57,10 @@ typedef struct segi_op_ctx {
     seg_tensor *const *out;       /* infer sets dtype/shape; run fills data */
     size_t scratch_bytes;         /* infer: requested; run: available */
     void *scratch;
+    /* The session's threads (infer and run; NULL in segi_op_eval: run inline). A kernel
+     * may split loops with segi_pool_for and size per-thread scratch in infer with
+     * segi_pool_threads(). */
+    segi_pool *pool;
 } segi_op_ctx;
 
 typedef struct segi_op_def {

@@ -131,18 +131,7 @@ static void constant_value(segi_op_ctx *ctx, unsigned char *value)
         memcpy(value, ctx->in[2]->data, esize);
         return;
     }
-    float v = segi_op_attr_float(ctx, "value", 0.0f);
-    union { float f; uint16_t h; int64_t i64; int32_t i32; int8_t i8; uint8_t u8; uint16_t u16; } u;
-    switch (x->dtype) {
-    case SEG_DTYPE_F32: u.f = v; break;
-    case SEG_DTYPE_F16: seg_f32_to_f16(&v, &u.h, 1); break;
-    case SEG_DTYPE_I64: u.i64 = (int64_t)v; break;
-    case SEG_DTYPE_I32: u.i32 = (int32_t)v; break;
-    case SEG_DTYPE_I8: u.i8 = (int8_t)v; break;
-    case SEG_DTYPE_U16: u.u16 = (uint16_t)v; break;
-    default: u.u8 = (uint8_t)v; break;
-    }
-    memcpy(value, &u, esize);
+    segi_value_from_float(x->dtype, segi_op_attr_float(ctx, "value", 0.0f), value);
 }
 
 static seg_status pad_run(segi_op_ctx *ctx)

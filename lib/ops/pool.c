@@ -26,44 +26,53 @@ static int64_t ceil_div_pos(int64_t a, int64_t b)
 
 static int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
 
-/* Reduce the window of grid point `o`; *arg gets the image index of the maximum. */
-static float pool_window(const float *x, const pool_plan *p, const int64_t *o, int64_t *arg)
+/* The taps of one axis for grid point o: first image position, taps [lo, hi) inside
+ * the image, and how many fall inside the padded image. */
+typedef struct axis_taps {
+    int64_t start, lo, hi, padded;
+} axis_taps;
+
+static axis_taps taps_of(const segi_window *w, int a, int64_t o)
+{
+    axis_taps t;
+    int64_t d = w->dilation[a];
+    t.start = o * w->stride[a] - w->pad0[a];
+    t.lo = t.start < 0 ? ceil_div_pos(-t.start, d) : 0;
+    t.hi = min64(w->kernel[a], ceil_div_pos(w->image[a] - t.start, d));
+    if (t.hi < t.lo)
+        t.hi = t.lo;
+    t.padded = min64(w->kernel[a], ceil_div_pos(w->image[a] + w->pad1[a] - t.start, d));
+    return t;
+}
+
+/* Reduce one window given its taps per axis; *arg gets the image index of the max. */
+static float pool_window(const float *x, const pool_plan *p, const axis_taps *t, int64_t *arg)
 {
     const segi_window *w = &p->w;
-    int64_t start[3], lo[3], hi[3], padded = 1, count = 1;
-    for (int a = 0; a < SEGI_WIN_AXES; a++) {
-        int64_t d = w->dilation[a];
-        start[a] = o[a] * w->stride[a] - w->pad0[a];
-        lo[a] = start[a] < 0 ? ceil_div_pos(-start[a], d) : 0;
-        hi[a] = min64(w->kernel[a], ceil_div_pos(w->image[a] - start[a], d));
-        if (hi[a] < lo[a])
-            hi[a] = lo[a];
-        count *= hi[a] - lo[a];
-        padded *= min64(w->kernel[a], ceil_div_pos(w->image[a] + w->pad1[a] - start[a], d));
-    }
     float acc = p->kind == POOL_MAX ? -INFINITY : 0.0f;
     int64_t best = -1;
-    for (int64_t td = lo[0]; td < hi[0]; td++) {
-        int64_t pd = start[0] + td * w->dilation[0];
-        for (int64_t th = lo[1]; th < hi[1]; th++) {
-            int64_t row = (pd * w->image[1] + start[1] + th * w->dilation[1]) * w->image[2];
-            for (int64_t tw = lo[2]; tw < hi[2]; tw++) {
-                int64_t at = row + start[2] + tw * w->dilation[2];
-                float v = x[at];
+    for (int64_t td = t[0].lo; td < t[0].hi; td++) {
+        int64_t pd = t[0].start + td * w->dilation[0];
+        for (int64_t th = t[1].lo; th < t[1].hi; th++) {
+            int64_t row = (pd * w->image[1] + t[1].start + th * w->dilation[1]) * w->image[2];
+            const float *r = x + row + t[2].start;
+            for (int64_t tw = t[2].lo; tw < t[2].hi; tw++) {
+                float v = r[tw * w->dilation[2]];
                 if (p->kind == POOL_AVG)
                     acc += v;
                 else if (v > acc || best < 0) {
                     acc = v;
-                    best = at;
+                    best = row + t[2].start + tw * w->dilation[2];
                 }
             }
         }
     }
-    if (arg)
-        *arg = best < 0 ? 0 : best;
+    *arg = best < 0 ? 0 : best;
     if (p->kind == POOL_MAX)
         return acc;
-    int64_t divisor = p->include_pad ? padded : count;
+    int64_t divisor = p->include_pad ? t[0].padded * t[1].padded * t[2].padded
+                                     : (t[0].hi - t[0].lo) * (t[1].hi - t[1].lo) *
+                                           (t[2].hi - t[2].lo);
     return divisor ? acc / (float)divisor : 0.0f;
 }
 
@@ -77,26 +86,39 @@ static int64_t stored_index(const pool_plan *p, int64_t at)
     return (x * n[1] + y) * n[0] + z;
 }
 
-/* Pool every plane: x [planes, image], y [planes, grid], idx (optional) likewise. */
+/* Pool every plane: x [planes, image], y [planes, grid], idx (optional) likewise.
+ * The taps of the first two axes are found once per output row, and those of the last
+ * axis once per plane for the interior, where every tap is inside the image. */
 static void pool_planes(const pool_plan *p, const float *x, float *y, int64_t *idx)
 {
     const segi_window *w = &p->w;
     int64_t in_size = segi_window_image_size(w), out_size = segi_window_grid_size(w);
+    int64_t span = (w->kernel[2] - 1) * w->dilation[2], s = w->stride[2];
+    int64_t in_lo = ceil_div_pos(w->pad0[2], s);  /* interior: [in_lo, in_hi) */
+    int64_t in_hi = w->image[2] - span + w->pad0[2] <= 0
+                        ? 0 : min64(w->grid[2], ceil_div_pos(w->image[2] - span + w->pad0[2], s));
     for (int64_t c = 0; c < p->planes; c++) {
         const float *xc = x + c * in_size;
-        int64_t o[3], at = c * out_size;
-        for (o[0] = 0; o[0] < w->grid[0]; o[0]++)
-            for (o[1] = 0; o[1] < w->grid[1]; o[1]++)
-                for (o[2] = 0; o[2] < w->grid[2]; o[2]++, at++) {
+        int64_t at = c * out_size;
+        for (int64_t od = 0; od < w->grid[0]; od++)
+            for (int64_t oh = 0; oh < w->grid[1]; oh++) {
+                axis_taps t[3] = {taps_of(w, 0, od), taps_of(w, 1, oh)};
+                for (int64_t ow = 0; ow < w->grid[2]; ow++, at++) {
+                    if (ow >= in_lo && ow < in_hi)
+                        t[2] = (axis_taps){ow * s - w->pad0[2], 0, w->kernel[2], w->kernel[2]};
+                    else
+                        t[2] = taps_of(w, 2, ow);
                     int64_t arg;
-                    y[at] = pool_window(xc, p, o, &arg);
+                    y[at] = pool_window(xc, p, t, &arg);
                     if (idx)
                         idx[at] = c * in_size + stored_index(p, arg);
                 }
+            }
     }
 }
 
-static seg_status check_input(segi_op_ctx *ctx, bool ints_ok)
+/* Check the input and set the kind and the number of planes. */
+static seg_status plan_input(segi_op_ctx *ctx, pool_kind kind, bool ints_ok, pool_plan *p)
 {
     const seg_tensor *x = ctx->in[0];
     bool int8 = x->dtype == SEG_DTYPE_U8 || x->dtype == SEG_DTYPE_I8;
@@ -105,17 +127,20 @@ static seg_status check_input(segi_op_ctx *ctx, bool ints_ok)
                              seg_dtype_name(x->dtype));
     if (x->rank < 3 || x->rank > 5)
         return segi_op_error(ctx, SEG_ERR_SHAPE, "input rank %d, expected 3 to 5", x->rank);
+    memset(p, 0, sizeof *p);
+    p->kind = kind;
+    if (!segi_dim_mul(x->dims[0], x->dims[1], INT64_MAX, &p->planes))
+        return segi_op_error(ctx, SEG_ERR_LIMIT, "%lld x %lld planes", (long long)x->dims[0],
+                             (long long)x->dims[1]);
     return SEG_OK;
 }
 
 static seg_status plan_window(segi_op_ctx *ctx, pool_kind kind, pool_plan *p)
 {
-    seg_status st = check_input(ctx, kind == POOL_MAX);
+    seg_status st = plan_input(ctx, kind, kind == POOL_MAX, p);
     if (st != SEG_OK)
         return st;
     const seg_tensor *x = ctx->in[0];
-    p->kind = kind;
-    p->planes = x->dims[0] * x->dims[1];
     p->include_pad = segi_op_attr_int(ctx, "count_include_pad", 0) != 0;
     int64_t order = kind == POOL_MAX ? segi_op_attr_int(ctx, "storage_order", 0) : 0;
     if (order != 0 && order != 1)
@@ -130,21 +155,18 @@ static seg_status plan_window(segi_op_ctx *ctx, pool_kind kind, pool_plan *p)
 
 static seg_status plan_global(segi_op_ctx *ctx, pool_kind kind, pool_plan *p)
 {
-    seg_status st = check_input(ctx, false);
+    seg_status st = plan_input(ctx, kind, false, p);
     if (st != SEG_OK)
         return st;
     const seg_tensor *x = ctx->in[0];
     int nd = x->rank - 2, at = SEGI_WIN_AXES - nd;
-    memset(p, 0, sizeof *p);
-    p->kind = kind;
-    p->planes = x->dims[0] * x->dims[1];
     p->w.nd = nd;
     for (int a = 0; a < SEGI_WIN_AXES; a++) {
         int64_t in = a < at ? 1 : x->dims[2 + a - at];
         p->w.image[a] = p->w.kernel[a] = in;
         p->w.grid[a] = p->w.stride[a] = p->w.dilation[a] = 1;
     }
-    return SEG_OK;
+    return segi_window_check(ctx, &p->w);
 }
 
 static seg_status plan(segi_op_ctx *ctx, pool_plan *p)
@@ -166,17 +188,15 @@ static seg_status pool_infer(segi_op_ctx *ctx)
     const seg_tensor *x = ctx->in[0];
     int64_t dims[5] = {x->dims[0], x->dims[1]};
     memcpy(dims + 2, segi_window_grid_dims(&p.w), (size_t)p.w.nd * sizeof dims[0]);
-    if (x->dtype != SEG_DTYPE_F32) {
-        size_t n = seg_tensor_count(x);
-        size_t m = (size_t)(p.planes * segi_window_grid_size(&p.w));
-        if (__builtin_add_overflow(n, m, &n) ||
+    if ((st = segi_op_set_output(ctx, 0, x->dtype, x->rank, dims)) != SEG_OK ||
+        (ctx->n_out > 1 && (st = segi_op_set_output(ctx, 1, SEG_DTYPE_I64, x->rank, dims))))
+        return st;
+    if (x->dtype != SEG_DTYPE_F32) {  /* int8 / uint8: one byte per element */
+        size_t n;
+        if (__builtin_add_overflow(x->nbytes, ctx->out[0]->nbytes, &n) ||
             __builtin_mul_overflow(n, sizeof(float), &ctx->scratch_bytes))
             return segi_op_error(ctx, SEG_ERR_LIMIT, "scratch size overflows");
     }
-    if ((st = segi_op_set_output(ctx, 0, x->dtype, x->rank, dims)) != SEG_OK)
-        return st;
-    if (ctx->n_out > 1)
-        return segi_op_set_output(ctx, 1, SEG_DTYPE_I64, x->rank, dims);
     return SEG_OK;
 }
 

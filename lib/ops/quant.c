@@ -8,6 +8,7 @@
  * int32 accumulators come out exact whatever order BLAS adds in. Requantization
  * rounds half to even (rint in the default rounding mode) and saturates.
  */
+#include "ops/checks.h"
 #include "ops/matmul.h"
 #include "ops/window.h"
 
@@ -48,18 +49,20 @@ static void qput(seg_tensor *t, size_t i, double v)
     }
 }
 
-/* Input i (optional when `optional`) is a scale / zero point of 1 or `len` values. */
-static seg_status check_param(segi_op_ctx *ctx, int i, const char *what, bool optional,
+typedef enum param_kind { SCALE, ZERO_POINT, OPTIONAL_ZERO_POINT } param_kind;
+
+/* Input i is a scale (f32) or zero point (u8, i8, i32) of 1 or `len` values. */
+static seg_status check_param(segi_op_ctx *ctx, int i, const char *what, param_kind kind,
                               int64_t len)
 {
     const seg_tensor *t = i < ctx->n_in ? ctx->in[i] : NULL;
     if (!t) {
-        if (optional)
+        if (kind == OPTIONAL_ZERO_POINT)
             return SEG_OK;
         return segi_op_error(ctx, SEG_ERR_FORMAT, "%s (input %d) is required", what, i);
     }
-    bool scale = strstr(what, "scale") != NULL;
-    if (scale ? t->dtype != SEG_DTYPE_F32 : !(is_q8(t->dtype) || t->dtype == SEG_DTYPE_I32))
+    if (kind == SCALE ? t->dtype != SEG_DTYPE_F32
+                      : !(is_q8(t->dtype) || t->dtype == SEG_DTYPE_I32))
         return segi_op_error(ctx, SEG_ERR_UNSUPPORTED, "%s (input %d) has dtype %s", what, i,
                              seg_dtype_name(t->dtype));
     int64_t n = (int64_t)seg_tensor_count(t);
@@ -109,13 +112,16 @@ static seg_status linear_split(segi_op_ctx *ctx, axis_split *sp)
         if (axis < 0)
             axis += x->rank;
         sp->outer = sp->inner = 1;
-        for (int d = 0; d < x->rank; d++)
-            *(d < axis ? &sp->outer : &sp->inner) *= d == axis ? 1 : x->dims[d];
+        for (int d = 0; d < x->rank; d++) {
+            int64_t *part = d < axis ? &sp->outer : &sp->inner;
+            if (d != axis && !segi_dim_mul(*part, x->dims[d], INT64_MAX, part))
+                return segi_op_error(ctx, SEG_ERR_LIMIT, "element count overflows");
+        }
         sp->len = x->dims[axis];
     }
-    seg_status st = check_param(ctx, 1, "scale", false, sp->len);
+    seg_status st = check_param(ctx, 1, "scale", SCALE, sp->len);
     if (st == SEG_OK)
-        st = check_param(ctx, 2, "zero point", true, sp->len);
+        st = check_param(ctx, 2, "zero point", OPTIONAL_ZERO_POINT, sp->len);
     return st;
 }
 
@@ -228,14 +234,33 @@ static seg_status dynq_run(segi_op_ctx *ctx)
 
 /* ---- integer products ---- */
 
-/* dst[r, c] = t[off + r * cols + c] - zp[r or c] as exact doubles. */
+/* dst[r, c] = t[off + r * cols + c] - zp[r or c] as exact doubles, for u8 / i8 data and
+ * a zero point of one value or one per row / column. Dtype switches stay out of the
+ * per-element loops. */
 static void widen_block(const seg_tensor *t, int64_t off, int64_t rows, int64_t cols,
-                        const seg_tensor *zp, bool zp_per_col, int64_t zp_off, double *dst)
+                        const seg_tensor *zp, bool zp_per_col, double *dst)
 {
-    for (int64_t r = 0; r < rows; r++)
-        for (int64_t c = 0; c < cols; c++)
-            dst[r * cols + c] = qget(t, off + r * cols + c) -
-                                qget(zp, zp_off + (zp_per_col ? c : r));
+    int64_t n = rows * cols;
+    if (t->dtype == SEG_DTYPE_U8)
+        for (int64_t i = 0; i < n; i++)
+            dst[i] = ((const uint8_t *)t->data)[off + i];
+    else
+        for (int64_t i = 0; i < n; i++)
+            dst[i] = ((const int8_t *)t->data)[off + i];
+    if (!zp)
+        return;
+    bool per_tensor = seg_tensor_count(zp) == 1;
+    for (int64_t r = 0; r < rows; r++) {
+        double *d = dst + r * cols;
+        if (per_tensor || !zp_per_col) {
+            double z = qget(zp, per_tensor ? 0 : r);
+            for (int64_t c = 0; c < cols; c++)
+                d[c] -= z;
+        } else {
+            for (int64_t c = 0; c < cols; c++)
+                d[c] -= qget(zp, c);
+        }
+    }
 }
 
 /* How an accumulator block becomes output: i32 as is, or requantized. */
@@ -245,26 +270,39 @@ typedef struct qstore {
     const seg_tensor *row_bias;                                /* QLinearConv's B */
 } qstore;
 
-/* Store acc [rows, cols] at y[y_at]; row parameters start at index row0. */
-static void store_block(const qstore *q, const double *acc, int64_t rows, int64_t cols,
-                        int64_t row0, int64_t y_at)
+/* The requantization multiplier of output (r, c), in float32 as ONNX's reference. */
+static float multiplier(const qstore *q, float row_scale, int64_t c)
 {
+    return row_scale * (float)qget(q->col_scale, c) / (float)qget(q->y_scale, 0);
+}
+
+/* Store acc [rows, cols] at y[y_at], output rows `ldy` apart; row parameters start at
+ * index row0. */
+static void store_block(const qstore *q, const double *acc, int64_t rows, int64_t cols,
+                        int64_t row0, int64_t y_at, int64_t ldy)
+{
+    bool col_const = !q->col_scale || seg_tensor_count(q->col_scale) == 1;
+    double y_zp = qget(q->y_zp, 0);
     for (int64_t r = 0; r < rows; r++) {
+        const double *a = acc + r * cols;
+        size_t at = (size_t)(y_at + r * ldy);
         double bias = qget(q->row_bias, row0 + r);
-        float rs = q->row_scale ? (float)qget(q->row_scale, row0 + r) : 1.0f;
-        for (int64_t c = 0; c < cols; c++) {
-            double v = acc[r * cols + c] + bias;
-            if (q->y_scale) {
-                float mult = rs * (float)qget(q->col_scale, c) / (float)qget(q->y_scale, 0);
-                v = rint(v * mult) + qget(q->y_zp, 0);
-            }
-            qput(q->y, (size_t)(y_at + r * cols + c), v);
+        if (!q->y_scale) {
+            for (int64_t c = 0; c < cols; c++)
+                qput(q->y, at + (size_t)c, a[c] + bias);
+            continue;
         }
+        float rs = q->row_scale ? (float)qget(q->row_scale, row0 + r) : 1.0f;
+        double mult = col_const ? multiplier(q, rs, 0) : 0.0;
+        for (int64_t c = 0; c < cols; c++)
+            qput(q->y, at + (size_t)c,
+                 rint((a[c] + bias) * (col_const ? mult : multiplier(q, rs, c))) + y_zp);
     }
 }
 
+/* c [m, n] = a [m, k] b [k, n], b's rows ldb apart. */
 static void dgemm_rows(int64_t m, int64_t n, int64_t k, const double *a, const double *b,
-                       double *c)
+                       int64_t ldb, double *c)
 {
     if (k == 0) {
         memset(c, 0, (size_t)(m * n) * sizeof(double));
@@ -272,7 +310,7 @@ static void dgemm_rows(int64_t m, int64_t n, int64_t k, const double *a, const d
     }
     if (m && n)
         cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)m, (int)n, (int)k, 1.0, a,
-                    (int)k, b, (int)n, 0.0, c, (int)n);
+                    (int)k, b, (int)ldb, 0.0, c, (int)n);
 }
 
 /* Scratch for n blocks of rows x cols doubles. */
@@ -316,18 +354,19 @@ static seg_status check_operand_dtypes(segi_op_ctx *ctx, const qlayout *l)
 static seg_status check_operands(segi_op_ctx *ctx, const qlayout *l, int64_t a_len,
                                  int64_t b_len)
 {
+    param_kind zp = l->qlinear ? ZERO_POINT : OPTIONAL_ZERO_POINT;
     seg_status st;
     if ((st = check_zp_dtype(ctx, l->a_zp, l->a)) != SEG_OK ||
         (st = check_zp_dtype(ctx, l->b_zp, l->b)) != SEG_OK ||
-        (st = check_param(ctx, l->a_zp, "zero point of A / x", !l->qlinear, a_len)) != SEG_OK ||
-        (st = check_param(ctx, l->b_zp, "zero point of B / w", !l->qlinear, b_len)) != SEG_OK)
+        (st = check_param(ctx, l->a_zp, "zero point of A / x", zp, a_len)) != SEG_OK ||
+        (st = check_param(ctx, l->b_zp, "zero point of B / w", zp, b_len)) != SEG_OK)
         return st;
     if (!l->qlinear)
         return SEG_OK;
-    if ((st = check_param(ctx, l->a_scale, "scale of A / x", false, a_len)) != SEG_OK ||
-        (st = check_param(ctx, l->b_scale, "scale of B / w", false, b_len)) != SEG_OK ||
-        (st = check_param(ctx, l->y_scale, "output scale", false, 1)) != SEG_OK ||
-        (st = check_param(ctx, l->y_zp, "output zero point", false, 1)) != SEG_OK)
+    if ((st = check_param(ctx, l->a_scale, "scale of A / x", SCALE, a_len)) != SEG_OK ||
+        (st = check_param(ctx, l->b_scale, "scale of B / w", SCALE, b_len)) != SEG_OK ||
+        (st = check_param(ctx, l->y_scale, "output scale", SCALE, 1)) != SEG_OK ||
+        (st = check_param(ctx, l->y_zp, "output zero point", ZERO_POINT, 1)) != SEG_OK)
         return st;
     if (!is_q8(ctx->in[l->y_zp]->dtype))
         return segi_op_error(ctx, SEG_ERR_UNSUPPORTED, "output zero point dtype %s",
@@ -374,10 +413,10 @@ static seg_status qmatmul_run(segi_op_ctx *ctx)
     for (int64_t i = 0; i < p.batches; i++) {
         int64_t ai, bi;
         segi_matmul_batch(&p, i, &ai, &bi);
-        widen_block(ctx->in[l.a], ai * p.m * p.k, p.m, p.k, input(ctx, l.a_zp), false, 0, a);
-        widen_block(ctx->in[l.b], bi * p.k * p.n, p.k, p.n, input(ctx, l.b_zp), true, 0, b);
-        dgemm_rows(p.m, p.n, p.k, a, b, acc);
-        store_block(&q, acc, p.m, p.n, 0, i * p.m * p.n);
+        widen_block(ctx->in[l.a], ai * p.m * p.k, p.m, p.k, input(ctx, l.a_zp), false, a);
+        widen_block(ctx->in[l.b], bi * p.k * p.n, p.k, p.n, input(ctx, l.b_zp), true, b);
+        dgemm_rows(p.m, p.n, p.k, a, b, p.n, acc);
+        store_block(&q, acc, p.m, p.n, 0, i * p.m * p.n, p.n);
     }
     return SEG_OK;
 }
@@ -399,6 +438,15 @@ static seg_status qconv_plan(segi_op_ctx *ctx, segi_conv_shape *s)
     return SEG_OK;
 }
 
+/* Grid rows per im2col tile; pointwise convs read the widened input directly. */
+static int64_t qconv_tile_rows(const segi_conv_shape *s)
+{
+    if (s->pointwise)
+        return s->w.grid[0] * s->w.grid[1];
+    return segi_im2col_tile_rows(&s->w, s->c / s->group * segi_window_kernel_size(&s->w),
+                                 sizeof(double), SEGI_IM2COL_TILE_BYTES);
+}
+
 static seg_status qconv_infer(segi_op_ctx *ctx)
 {
     segi_conv_shape s;
@@ -413,11 +461,11 @@ static seg_status qconv_infer(segi_op_ctx *ctx)
     if (st != SEG_OK)
         return st;
     int64_t cg = s.c / s.group, k = cg * segi_window_kernel_size(&s.w);
-    int64_t grid = segi_window_grid_size(&s.w);
+    int64_t tile = qconv_tile_rows(&s) * s.w.grid[2];
     const int64_t blocks[4][2] = {{s.m, k},
                                   {cg, segi_window_image_size(&s.w)},
-                                  {s.pointwise ? 0 : k, grid},
-                                  {s.m / s.group, grid}};
+                                  {s.pointwise ? 0 : k, tile},
+                                  {s.m / s.group, tile}};
     return scratch_doubles(ctx, blocks, 4);
 }
 
@@ -428,23 +476,29 @@ static seg_status qconv_run(segi_op_ctx *ctx)
     if (st != SEG_OK)
         return st;
     qlayout l = layout_of(ctx);
-    /* Scratch: widened weights [M, K], one widened input group [Cg, image], its
-     * columns [K, grid] (unless pointwise), one group's accumulators [M / group, grid]. */
+    /* Scratch: widened weights [M, K], one widened input group [Cg, image], a tile of
+     * its columns [K, tile] (unless pointwise), the tile's accumulators [M / group, tile]. */
     int64_t cg = s.c / s.group, mg = s.m / s.group, grid = segi_window_grid_size(&s.w);
     int64_t k = cg * segi_window_kernel_size(&s.w), in = cg * segi_window_image_size(&s.w);
+    int64_t step = qconv_tile_rows(&s), gw = s.w.grid[2], grid_rows = s.w.grid[0] * s.w.grid[1];
     double *w = ctx->scratch, *x = w + s.m * k, *cols = x + in;
-    double *acc = cols + (s.pointwise ? 0 : k * grid);
-    widen_block(ctx->in[l.b], 0, s.m, k, input(ctx, l.b_zp), false, 0, w);
+    double *acc = cols + (s.pointwise ? 0 : k * step * gw);
+    widen_block(ctx->in[l.b], 0, s.m, k, input(ctx, l.b_zp), false, w);
     qstore q = {ctx->out[0], input(ctx, l.b_scale), input(ctx, l.a_scale),
                 input(ctx, l.y_scale), input(ctx, l.y_zp), input(ctx, l.bias)};
     for (int64_t n = 0; n < s.n; n++)
         for (int64_t g = 0; g < s.group; g++) {
             widen_block(ctx->in[l.a], (n * s.group + g) * in, 1, in, input(ctx, l.a_zp), false,
-                        0, x);
-            if (!s.pointwise)
-                segi_im2col(x, cg, &s.w, sizeof(double), cols);
-            dgemm_rows(mg, grid, k, w + g * mg * k, s.pointwise ? x : cols, acc);
-            store_block(&q, acc, mg, grid, g * mg, (n * s.m + g * mg) * grid);
+                        x);
+            for (int64_t r0 = 0; r0 < grid_rows; r0 += step) {
+                int64_t nrows = grid_rows - r0 < step ? grid_rows - r0 : step;
+                int64_t c0 = r0 * gw, ncols = nrows * gw;
+                if (!s.pointwise)
+                    segi_im2col(x, cg, &s.w, sizeof(double), r0, nrows, cols);
+                dgemm_rows(mg, ncols, k, w + g * mg * k, s.pointwise ? x + c0 : cols,
+                           s.pointwise ? grid : ncols, acc);
+                store_block(&q, acc, mg, ncols, g * mg, (n * s.m + g * mg) * grid + c0, grid);
+            }
         }
     return SEG_OK;
 }

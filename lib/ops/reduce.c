@@ -92,7 +92,8 @@ static seg_status axes_of(const segi_op_ctx *ctx, const reduce_row *row, const i
     if (!t)
         return SEG_OK;
     if (t->dtype != SEG_DTYPE_I64 || t->rank > 1)
-        return segi_op_error(ctx, SEG_ERR_SHAPE, "axes must be a 1-D i64 tensor, got %s of rank %d",
+        return segi_op_error(ctx, SEG_ERR_SHAPE,
+                             "axes must be a 1-D i64 tensor, got %s of rank %d",
                              seg_dtype_name(t->dtype), t->rank);
     if (!t->data)
         return segi_op_error(ctx, SEG_ERR_UNSUPPORTED, "axes must be known when planning");

@@ -150,47 +150,84 @@ static seg_status keep_aspect(segi_op_ctx *ctx, plan *p, const int64_t *axes, in
     return SEG_OK;
 }
 
+/* What the node asks for, per listed axis: a scale or a size, and for
+ * tf_crop_and_resize a region of interest. */
+typedef struct request {
+    int n_axes, n_scales, n_sizes, n_roi;
+    int64_t axes[SEG_MAX_RANK];
+    double scales[SEG_MAX_RANK], sizes[SEG_MAX_RANK], roi[2 * SEG_MAX_RANK];
+} request;
+
+static seg_status read_request(segi_op_ctx *ctx, const plan *p, request *r)
+{
+    seg_status st = get_axes(ctx, p->rank, r->axes, &r->n_axes);
+    if (st != SEG_OK)
+        return st;
+    r->n_scales = r->n_sizes = r->n_roi = 0;
+    int si = scales_input(ctx);
+    if (si < 0) {
+        const float *v;
+        r->n_scales = segi_op_attr_floats(ctx, "scales", &v);
+        for (int k = 0; k < r->n_scales && k < SEG_MAX_RANK; k++)
+            r->scales[k] = v[k];
+    } else if ((st = optional_floats(ctx, si, "scales", r->scales, SEG_MAX_RANK,
+                                     &r->n_scales)) != SEG_OK) {
+        return st;
+    }
+    if (si == 2 && segi_value_present(ctx, 3)) {
+        int64_t v[SEG_MAX_RANK];
+        if ((st = segi_value_ints(ctx, 3, "sizes", v, SEG_MAX_RANK, &r->n_sizes)) != SEG_OK)
+            return st;
+        for (int k = 0; k < r->n_sizes; k++)
+            r->sizes[k] = (double)v[k];
+    }
+    if (si == 2 && p->coord == TF_CROP_AND_RESIZE &&
+        (st = optional_floats(ctx, 1, "roi", r->roi, 2 * SEG_MAX_RANK, &r->n_roi)) != SEG_OK)
+        return st;
+    if ((r->n_scales > 0) == (r->n_sizes > 0))
+        return segi_op_error(ctx, SEG_ERR_FORMAT, "exactly one of scales and sizes must be "
+                             "given (got %d scales, %d sizes)", r->n_scales, r->n_sizes);
+    int n = r->n_scales ? r->n_scales : r->n_sizes;
+    if (n != r->n_axes || (r->n_roi && r->n_roi != 2 * r->n_axes))
+        return segi_op_error(ctx, SEG_ERR_SHAPE, "%d %s and %d roi values for %d axes", n,
+                             r->n_scales ? "scales" : "sizes", r->n_roi, r->n_axes);
+    return SEG_OK;
+}
+
+/* Output length, scale and resized length of axis d from the a-th requested value. */
+static seg_status apply_axis(segi_op_ctx *ctx, plan *p, const request *r, int a)
+{
+    int d = (int)r->axes[a];
+    if (r->n_roi) {
+        p->roi_start[d] = r->roi[a];
+        p->roi_end[d] = r->roi[r->n_axes + a];
+    }
+    double v = r->n_scales ? r->scales[a] : r->sizes[a], in = (double)p->in[d];
+    if (!(v >= 0) || (r->n_scales && v == 0) || v > 1e9)
+        return segi_op_error(ctx, SEG_ERR_SHAPE, "%s[%d] = %g is not allowed",
+                             r->n_scales ? "scales" : "sizes", a, v);
+    if (!r->n_scales) {
+        p->out[d] = (int64_t)v;
+        p->length[d] = v;
+        p->scale[d] = in > 0 ? v / in : 1.0;
+        return SEG_OK;
+    }
+    double len = in * (p->roi_end[d] - p->roi_start[d]) * v;
+    if (!(len < 4e18))
+        return segi_op_error(ctx, SEG_ERR_LIMIT, "axis %d resized to %g elements", d, len);
+    p->scale[d] = v;
+    p->length[d] = in * v;
+    p->out[d] = len > 0 ? (int64_t)floor(len) : 0;
+    return SEG_OK;
+}
+
 static seg_status make_plan(segi_op_ctx *ctx, plan *p)
 {
     const seg_tensor *x = ctx->in[0];
     seg_status st = read_attrs(ctx, p);
     if (st != SEG_OK)
         return st;
-    int64_t axes[SEG_MAX_RANK];
-    int n_axes, n_scales = 0, n_sizes = 0, n_roi = 0;
-    double scales[SEG_MAX_RANK], sizes[SEG_MAX_RANK], roi[2 * SEG_MAX_RANK];
     p->rank = x->rank;
-    if ((st = get_axes(ctx, x->rank, axes, &n_axes)) != SEG_OK)
-        return st;
-    int si = scales_input(ctx);
-    if (si < 0) {
-        const float *v;
-        n_scales = segi_op_attr_floats(ctx, "scales", &v);
-        for (int k = 0; k < n_scales && k < SEG_MAX_RANK; k++)
-            scales[k] = v[k];
-    } else if ((st = optional_floats(ctx, si, "scales", scales, SEG_MAX_RANK, &n_scales)) !=
-               SEG_OK) {
-        return st;
-    }
-    if (si == 2) {
-        if (segi_value_present(ctx, 3)) {
-            int64_t v[SEG_MAX_RANK];
-            if ((st = segi_value_ints(ctx, 3, "sizes", v, SEG_MAX_RANK, &n_sizes)) != SEG_OK)
-                return st;
-            for (int k = 0; k < n_sizes; k++)
-                sizes[k] = (double)v[k];
-        }
-        if (p->coord == TF_CROP_AND_RESIZE &&
-            (st = optional_floats(ctx, 1, "roi", roi, 2 * SEG_MAX_RANK, &n_roi)) != SEG_OK)
-            return st;
-    }
-    if ((n_scales > 0) == (n_sizes > 0))
-        return segi_op_error(ctx, SEG_ERR_FORMAT, "exactly one of scales and sizes must be "
-                             "given (got %d scales, %d sizes)", n_scales, n_sizes);
-    int n = n_scales ? n_scales : n_sizes;
-    if (n != n_axes || (n_roi && n_roi != 2 * n_axes))
-        return segi_op_error(ctx, SEG_ERR_SHAPE, "%d %s and %d roi values for %d axes", n,
-                             n_scales ? "scales" : "sizes", n_roi, n_axes);
     for (int d = 0; d < x->rank; d++) {
         p->in[d] = p->out[d] = x->dims[d];
         p->scale[d] = 1.0;
@@ -198,31 +235,13 @@ static seg_status make_plan(segi_op_ctx *ctx, plan *p)
         p->roi_start[d] = 0.0;
         p->roi_end[d] = 1.0;
     }
-    for (int a = 0; a < n_axes; a++) {
-        int d = (int)axes[a];
-        if (n_roi) {
-            p->roi_start[d] = roi[a];
-            p->roi_end[d] = roi[n_axes + a];
-        }
-        double v = n_scales ? scales[a] : sizes[a];
-        if (!(v >= 0) || (n_scales && v == 0) || v > 1e9)
-            return segi_op_error(ctx, SEG_ERR_SHAPE, "%s[%d] = %g is not allowed",
-                                 n_scales ? "scales" : "sizes", a, v);
-        if (n_scales) {
-            p->scale[d] = v;
-            p->length[d] = (double)x->dims[d] * v;
-            double len = (double)x->dims[d] * (p->roi_end[d] - p->roi_start[d]);
-            if (!(len * v < 4e18))
-                return segi_op_error(ctx, SEG_ERR_LIMIT, "axis %d resized to %g elements", d,
-                                     len * v);
-            p->out[d] = len * v > 0 ? (int64_t)floor(len * v) : 0;
-        } else {
-            p->out[d] = (int64_t)v;
-            p->length[d] = v;
-            p->scale[d] = x->dims[d] ? v / (double)x->dims[d] : 1.0;
-        }
-    }
-    if (n_sizes && (st = keep_aspect(ctx, p, axes, n_axes)) != SEG_OK)
+    request r;
+    if ((st = read_request(ctx, p, &r)) != SEG_OK)
+        return st;
+    for (int a = 0; a < r.n_axes; a++)
+        if ((st = apply_axis(ctx, p, &r, a)) != SEG_OK)
+            return st;
+    if (r.n_sizes && (st = keep_aspect(ctx, p, r.axes, r.n_axes)) != SEG_OK)
         return st;
     for (int d = 0; d < x->rank; d++)
         if (p->out[d] > 0 && p->in[d] == 0)
@@ -365,6 +384,8 @@ static int axis_is_identity(const plan *p, int d)
         return 0;
     for (int64_t i = 0; i < p->out[d]; i++) {
         double x = source_coord(p, d, i);
+        if (p->coord == TF_CROP_AND_RESIZE && (x < 0 || x > (double)(p->in[d] - 1)))
+            return 0;
         if (p->mode == NEAREST ? nearest_index(p, d, x) != i : x != (double)i)
             return 0;
     }
@@ -495,20 +516,13 @@ static void pass_rows(const float *src, float *dst, int64_t outer, int64_t n_in,
     }
 }
 
-static int64_t prod(const int64_t *dims, int from, int to)
-{
-    int64_t n = 1;
-    for (int d = from; d < to; d++)
-        n *= dims[d];
-    return n;
-}
-
 static void run_interpolation(const plan *p, const passes *ps, const table *tables,
                               const float *src, float *dst, float *buf[2])
 {
     int first = ps->first;
-    int64_t planes = prod(p->in, 0, first);
-    int64_t in_plane = prod(p->in, first, p->rank), out_plane = prod(p->out, first, p->rank);
+    int64_t planes = segi_value_span(p->in, 0, first);
+    int64_t in_plane = segi_value_span(p->in, first, p->rank);
+    int64_t out_plane = segi_value_span(p->out, first, p->rank);
     for (int64_t pl = 0; pl < planes; pl++) {
         int64_t cur[SEG_MAX_RANK];
         memcpy(cur, p->in, sizeof cur);
@@ -516,7 +530,8 @@ static void run_interpolation(const plan *p, const passes *ps, const table *tabl
         for (int a = 0; a < ps->n; a++) {
             int d = ps->axes[a];
             float *to = a == ps->n - 1 ? dst + pl * out_plane : buf[a & 1];
-            int64_t outer = prod(cur, first, d), inner = prod(cur, d + 1, p->rank);
+            int64_t outer = segi_value_span(cur, first, d);
+            int64_t inner = segi_value_span(cur, d + 1, p->rank);
             if (inner == 1)
                 pass_last(from, to, outer, cur[d], &tables[d], p->extrapolation);
             else
@@ -542,7 +557,7 @@ static seg_status resize_run(segi_op_ctx *ctx)
     /* Scratch: every axis's indices, then every axis's weights, then two buffers. */
     table tables[SEG_MAX_RANK];
     int64_t *idx = ctx->scratch;
-    float *w = (float *)(idx + ps.taps_total);
+    float *w = (float *)((char *)ctx->scratch + ps.taps_total * sizeof(int64_t));
     for (int d = 0; d < p.rank; d++) {
         int64_t first;
         kernel_taps(&p, d, &tables[d].taps, &first);
@@ -558,12 +573,8 @@ static seg_status resize_run(segi_op_ctx *ctx)
         const int64_t *maps[SEG_MAX_RANK];
         for (int d = 0; d < p.rank; d++)
             maps[d] = tables[d].idx;
-        unsigned char fill[8] = {0};
-        float e = p.extrapolation;
-        if (x->dtype == SEG_DTYPE_F32)
-            memcpy(fill, &e, sizeof e);
-        else if (x->dtype == SEG_DTYPE_F16)
-            seg_f32_to_f16(&e, (uint16_t *)fill, 1);
+        unsigned char fill[8];
+        segi_value_from_float(x->dtype, p.extrapolation, fill);
         segi_mapped_copy(y->data, x->data, seg_dtype_size(x->dtype), p.rank, y->dims,
                          x->dims, maps, fill);
     } else {

@@ -110,7 +110,8 @@ static seg_status reshape_infer(segi_op_ctx *ctx)
     int64_t count = (int64_t)segi_value_count(x);
     int ok = infer_at >= 0 ? known != 0 && count % known == 0 : known == count;
     if (!ok)
-        return segi_op_error(ctx, SEG_ERR_SHAPE, "cannot reshape input %s (%lld elements) to %s",
+        return segi_op_error(ctx, SEG_ERR_SHAPE,
+                             "cannot reshape input %s (%lld elements) to %s",
                              segi_shape_str(x->rank, x->dims, b, sizeof b), (long long)count,
                              segi_shape_str(n, dims, a, sizeof a));
     if (infer_at >= 0)
@@ -162,6 +163,8 @@ static seg_status squeeze_infer(segi_op_ctx *ctx)
     int64_t axes[SEG_MAX_RANK];
     int n;
     seg_status st = get_axes(ctx, axes, &n);
+    if (n == 0)
+        n = -1;  /* empty axes squeeze every size-1 axis, as when absent (ONNX Runtime) */
     if (st == SEG_OK && n >= 0)
         st = segi_value_axes(ctx, axes, n, x->rank, "axes");
     if (st != SEG_OK)
@@ -414,7 +417,8 @@ static seg_status dropout_run(segi_op_ctx *ctx)
         float one = 1.0f;
         uint16_t half;
         seg_f32_to_f16(&one, &half, 1);
-        const void *v = mask->dtype == SEG_DTYPE_F16 ? (const void *)&half : (const void *)&one;
+        const void *v = mask->dtype == SEG_DTYPE_F16 ? (const void *)&half
+                                                     : (const void *)&one;
         segi_fill_elems(mask->data, v, seg_dtype_size(mask->dtype), n);
     }
     return SEG_OK;

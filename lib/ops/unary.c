@@ -23,12 +23,13 @@ typedef struct unary_params {
 
 typedef void (*unary_fn)(const void *x, void *y, size_t n, const unary_params *p);
 
-/* y[i] = expr(x) over a contiguous buffer; y may alias x. */
+/* y[i] = expr(x) over a contiguous buffer; y may alias x. The parameters are copied
+ * into a local so the compiler knows stores to y cannot change them. */
 #define MAP_LOOP(name, T, expr)                                                         \
     static void name(const void *xv, void *yv, size_t n, const unary_params *p)         \
     {                                                                                   \
         const unary_params P = *p;                                                      \
-        (void)P;                                                                        \
+        (void)P; /* most expressions take no parameter */                               \
         const T *xs = xv;                                                               \
         T *ys = yv;                                                                     \
         for (size_t i = 0; i < n; i++) {                                                \

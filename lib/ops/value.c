@@ -1,6 +1,9 @@
 /* Shape-steering inputs: presence, known values, integer and float lists, axes. */
 #include "ops/value.h"
 
+#include <math.h>
+#include <string.h>
+
 bool segi_value_present(const segi_op_ctx *ctx, int i)
 {
     return i < ctx->n_in && ctx->in[i] != NULL;
@@ -8,9 +11,39 @@ bool segi_value_present(const segi_op_ctx *ctx, int i)
 
 size_t segi_value_count(const seg_tensor *t)
 {
-    size_t n = 1;
-    for (int d = 0; d < t->rank; d++)
-        n *= (size_t)t->dims[d];
+    return (size_t)segi_value_span(t->dims, 0, t->rank);
+}
+
+void segi_value_from_float(seg_dtype dtype, float v, void *out)
+{
+    union {
+        float f;
+        uint16_t h, u16;
+        int64_t i64;
+        int32_t i32;
+        int8_t i8;
+        uint8_t u8;
+    } u;
+    /* Clamp first: converting an out-of-range float to an integer is undefined. */
+    double c = isnan(v) ? 0 : v < -9e18 ? -9e18 : v > 9e18 ? 9e18 : v;
+    switch (dtype) {
+    case SEG_DTYPE_F32: u.f = v; break;
+    case SEG_DTYPE_F16: seg_f32_to_f16(&v, &u.h, 1); break;
+    case SEG_DTYPE_I64: u.i64 = (int64_t)c; break;
+    case SEG_DTYPE_I32: u.i32 = (int32_t)(int64_t)c; break;
+    case SEG_DTYPE_I8: u.i8 = (int8_t)(int64_t)c; break;
+    case SEG_DTYPE_U16: u.u16 = (uint16_t)(int64_t)c; break;
+    case SEG_DTYPE_BOOL: u.u8 = v != 0; break;
+    default: u.u8 = (uint8_t)(int64_t)c; break;
+    }
+    memcpy(out, &u, seg_dtype_size(dtype));
+}
+
+int64_t segi_value_span(const int64_t *dims, int from, int to)
+{
+    int64_t n = 1;
+    for (int d = from; d < to; d++)
+        n *= dims[d];
     return n;
 }
 

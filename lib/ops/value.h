@@ -33,4 +33,12 @@ seg_status segi_value_axes(const segi_op_ctx *ctx, int64_t *axes, int n, int ran
 /* Element count of tensor t (its shape was validated when it was made). */
 size_t segi_value_count(const seg_tensor *t);
 
+/* Write float `v` as one element of `dtype` into out (at least 8 bytes): rounded to
+ * half for f16, truncated toward zero for the integer types, != 0 for bool. */
+void segi_value_from_float(seg_dtype dtype, float v, void *out);
+
+/* Product of dims[from..to-1] (1 when from >= to): the outer or inner extent around an
+ * axis of an already validated shape. */
+int64_t segi_value_span(const int64_t *dims, int from, int to);
+
 #endif

@@ -188,21 +188,6 @@ const int64_t *segi_window_grid_dims(const segi_window *w)
     return w->grid + (SEGI_WIN_AXES - w->nd);
 }
 
-bool segi_dim_mul(int64_t a, int64_t b, int64_t limit, int64_t *out)
-{
-    int64_t r;
-    if (__builtin_mul_overflow(a, b, &r) || r > limit)
-        return false;
-    *out = r;
-    return true;
-}
-
-bool segi_size_mul3(size_t a, size_t b, size_t c, size_t *out)
-{
-    size_t ab;
-    return !__builtin_mul_overflow(a, b, &ab) && !__builtin_mul_overflow(ab, c, out);
-}
-
 void segi_window_taps(const segi_window *w, int a, int64_t t, int64_t *lo, int64_t *hi)
 {
     int64_t off = t * w->dilation[a] - w->pad0[a], s = w->stride[a];
@@ -237,12 +222,20 @@ static void gather_row(char *dst, const char *src, int64_t n, int64_t lo, int64_
             memcpy(d + o * 8, s + o * stride * 8, 8);
 }
 
+int64_t segi_im2col_tile_rows(const segi_window *w, int64_t rows, size_t elem, size_t budget)
+{
+    int64_t grid_rows = w->grid[0] * w->grid[1];
+    uint64_t row_bytes = (uint64_t)rows * (uint64_t)w->grid[2] * elem;
+    int64_t n = row_bytes ? (int64_t)(budget / row_bytes) : grid_rows;
+    return n < 1 ? 1 : n > grid_rows ? grid_rows : n;
+}
+
 void segi_im2col(const void *image, int64_t channels, const segi_window *w, size_t elem,
-                 void *cols)
+                 int64_t row0, int64_t nrows, void *cols)
 {
     const char *img = image;
     char *col = cols;
-    int64_t gd = w->grid[0], gh = w->grid[1], gw = w->grid[2];
+    int64_t gh = w->grid[1], gw = w->grid[2];
     int64_t id = w->image[0], ih = w->image[1], iw = w->image[2];
     size_t row_bytes = (size_t)gw * elem;
     for (int64_t c = 0; c < channels; c++) {
@@ -253,17 +246,15 @@ void segi_im2col(const void *image, int64_t channels, const segi_window *w, size
                     int64_t lo, hi;
                     segi_window_taps(w, 2, kw, &lo, &hi);
                     int64_t woff = kw * w->dilation[2] - w->pad0[2];
-                    for (int64_t od = 0; od < gd; od++) {
-                        int64_t y = od * w->stride[0] - w->pad0[0] + kd * w->dilation[0];
-                        for (int64_t oh = 0; oh < gh; oh++, col += row_bytes) {
-                            int64_t x = oh * w->stride[1] - w->pad0[1] + kh * w->dilation[1];
-                            if (y < 0 || y >= id || x < 0 || x >= ih) {
-                                memset(col, 0, row_bytes);
-                                continue;
-                            }
-                            gather_row(col, plane + (y * ih + x) * iw * (int64_t)elem, gw, lo,
-                                       hi, w->stride[2], woff, elem);
+                    for (int64_t r = row0; r < row0 + nrows; r++, col += row_bytes) {
+                        int64_t y = r / gh * w->stride[0] - w->pad0[0] + kd * w->dilation[0];
+                        int64_t x = r % gh * w->stride[1] - w->pad0[1] + kh * w->dilation[1];
+                        if (y < 0 || y >= id || x < 0 || x >= ih) {
+                            memset(col, 0, row_bytes);
+                            continue;
                         }
+                        gather_row(col, plane + (y * ih + x) * iw * (int64_t)elem, gw, lo, hi,
+                                   w->stride[2], woff, elem);
                     }
                 }
     }

@@ -12,7 +12,7 @@
 #ifndef SEGI_OPS_WINDOW_H
 #define SEGI_OPS_WINDOW_H
 
-#include "ops/op.h"
+#include "ops/checks.h"
 
 #include <stdbool.h>
 
@@ -82,23 +82,27 @@ const int64_t *segi_window_grid_dims(const segi_window *w);
 void segi_window_taps(const segi_window *w, int a, int64_t t, int64_t *lo, int64_t *hi);
 
 /*
- * im2col: image [channels, image...] -> columns [channels * kernel size, grid size],
- * taps outside the image read as 0. Elements are `elem` (4 or 8) bytes.
+ * im2col of grid rows [row0, row0 + nrows), a grid row being the grid[2] points that
+ * share their first two grid coordinates: image [channels, image...] -> columns
+ * [channels * kernel size, nrows * grid[2]]; taps outside the image read as 0.
+ * Elements are `elem` (4 or 8) bytes. Tiling by rows bounds the column buffer, which
+ * for a whole large image would be kernel-size times the input.
  */
 void segi_im2col(const void *image, int64_t channels, const segi_window *w, size_t elem,
-                 void *cols);
+                 int64_t row0, int64_t nrows, void *cols);
+
+/* Grid rows per im2col tile whose columns (`rows` of them) fit in `budget` bytes:
+ * at least 1, at most all. */
+int64_t segi_im2col_tile_rows(const segi_window *w, int64_t rows, size_t elem,
+                              size_t budget);
+
+/* Column budget of one im2col tile: large enough for long GEMM rows, small enough to
+ * stay in the last-level cache between im2col and GEMM. */
+#define SEGI_IM2COL_TILE_BYTES ((size_t)4 << 20)
 
 /* col2im: the adjoint of im2col for floats: image += scatter of columns. */
 void segi_col2im_add(const float *cols, int64_t channels, const segi_window *w,
                      float *image);
-
-/* a * b * c into *out; false on overflow. For scratch sizes. */
-bool segi_size_mul3(size_t a, size_t b, size_t c, size_t *out);
-
-/* a * b into *out for a, b >= 0; false when it overflows or exceeds `limit`. Shapes of
- * empty tensors (a dimension of 0) may hold any other dimensions, so products of
- * dimensions are checked before use. */
-bool segi_dim_mul(int64_t a, int64_t b, int64_t limit, int64_t *out);
 
 /* Dimensions of a spatial axis and sizes of a whole window stay within this. */
 #define SEGI_WIN_MAX_SIZE ((int64_t)1 << 40)

@@ -48,49 +48,78 @@ static int32_t join(int32_t *parent, int32_t a, int32_t b)
     return a < b ? a : b;
 }
 
-/* Pass 1: provisional labels (from 1) into `lab`; returns how many were made. */
+/* The label of a foreground pixel from its already-labelled neighbours: up-left a, up b,
+ * up-right c, left d (0 for background or outside). With 8-connectivity b touches a, c
+ * and d, and a touches d, so at most one union is ever needed (Wu, Otoo and Suzuki's
+ * decision tree); with 4-connectivity only b and d count. */
+static int32_t pixel_label(int32_t a, int32_t b, int32_t c, int32_t d, int conn8,
+                           int32_t *parent, int32_t *next)
+{
+    if (!conn8)
+        return b && d ? join(parent, b, d) : b ? b : d ? d : (parent[*next] = *next, (*next)++);
+    if (b)
+        return b;
+    if (c)
+        return a ? join(parent, c, a) : d ? join(parent, c, d) : c;
+    if (a)
+        return a;
+    if (d)
+        return d;
+    parent[*next] = *next;
+    return (*next)++;
+}
+
+/* The first non-zero byte of row at or after x (or w); masks are mostly background, so
+ * zeros are skipped eight at a time. */
+static uint32_t zero_run_end(const uint8_t *row, uint32_t x, uint32_t w)
+{
+    for (uint64_t v; x + 8 <= w; x += 8) {
+        memcpy(&v, row + x, 8);
+        if (v)
+            break;
+    }
+    while (x < w && !row[x])
+        x++;
+    return x;
+}
+
+/* Pass 1: provisional labels (from 1) into `lab`; returns one past the last made. */
 static int32_t provisional(const uint8_t *bm, uint32_t h, uint32_t w, size_t stride, int conn8,
                            int32_t *lab, int32_t *parent)
 {
     int32_t next = 1;
     for (uint32_t y = 0; y < h; y++) {
         const uint8_t *row = bm + (size_t)y * stride;
-        int32_t *l = lab + (size_t)y * w, *up = y ? l - w : NULL;
-        for (uint32_t x = 0; x < w; x++) {
-            if (!row[x]) {
-                l[x] = 0;
-                continue;
+        int32_t *l = lab + (size_t)y * w;
+        const int32_t *up = y ? l - w : NULL;
+        for (uint32_t x = 0; x < w;) {
+            uint32_t x1 = zero_run_end(row, x, w);
+            memset(l + x, 0, (x1 - x) * sizeof *l);
+            for (x = x1; x < w && row[x]; x++) {
+                int32_t a = up && x ? up[x - 1] : 0, b = up ? up[x] : 0;
+                int32_t c = up && x + 1 < w ? up[x + 1] : 0, d = x ? l[x - 1] : 0;
+                l[x] = pixel_label(a, b, c, d, conn8, parent, &next);
             }
-            int32_t cur = 0;
-            int32_t nb[4] = {x ? l[x - 1] : 0, up ? up[x] : 0,
-                             conn8 && up && x ? up[x - 1] : 0,
-                             conn8 && up && x + 1 < w ? up[x + 1] : 0};
-            for (int k = 0; k < 4; k++)
-                if (nb[k])
-                    cur = cur ? join(parent, cur, nb[k]) : nb[k];
-            if (!cur) {
-                cur = next++;
-                parent[cur] = cur;
-            }
-            l[x] = cur;
         }
     }
     return next;
 }
 
-static void acc_add(acc *a, int64_t x, int64_t y)
+/* Pixels x0..x1 - 1 of row y carry one label. */
+static void acc_run(acc *a, int64_t x0, int64_t x1, int64_t y)
 {
+    int64_t len = x1 - x0;
     if (a->area == 0) {
-        a->left = a->right = x;
+        a->left = x0;
+        a->right = x1 - 1;
         a->top = a->bottom = y;
     }
-    a->left = x < a->left ? x : a->left;
-    a->right = x > a->right ? x : a->right;
-    a->top = y < a->top ? y : a->top;
-    a->bottom = y > a->bottom ? y : a->bottom;
-    a->area++;
-    a->sx += x;
-    a->sy += y;
+    a->left = x0 < a->left ? x0 : a->left;
+    a->right = x1 - 1 > a->right ? x1 - 1 : a->right;
+    a->bottom = y; /* rows come in order */
+    a->area += len;
+    a->sx += (x0 + x1 - 1) * len / 2;
+    a->sy += y * len;
 }
 
 static void acc_merge(acc *into, const acc *a)
@@ -146,6 +175,29 @@ static size_t finish(seg_components *c, const acc *st, size_t n, uint64_t min_ar
     return k;
 }
 
+/* Pass 2: final labels and statistics, by runs of background and runs of foreground
+ * (a foreground run within a row is always one component). */
+static void gather(const uint8_t *bm, uint32_t h, uint32_t w, size_t stride,
+                   const int32_t *final, int32_t *labels, acc *st)
+{
+    for (uint32_t y = 0; y < h; y++) {
+        const uint8_t *row = bm + (size_t)y * stride;
+        int32_t *l = labels + (size_t)y * w;
+        for (uint32_t x = 0, x0; x < w;) {
+            x0 = x;
+            x = zero_run_end(row, x, w);
+            if (x > x0)
+                acc_run(&st[0], x0, x, y);
+            if (x == w)
+                break;
+            int32_t lab = final[l[x]];
+            for (x0 = x; x < w && row[x]; x++)
+                l[x] = lab;
+            acc_run(&st[lab], x0, x, y);
+        }
+    }
+}
+
 static seg_status label(seg_components *c, const uint8_t *bm, uint32_t h, uint32_t w,
                         size_t stride, int conn8, uint64_t min_area)
 {
@@ -170,12 +222,7 @@ static seg_status label(seg_components *c, const uint8_t *bm, uint32_t h, uint32
         status = segi_error(SEG_ERR_OUT_OF_MEMORY, "seg_components_find: %d components",
                             (int)final - 1);
     } else {
-        for (uint32_t y = 0; y < h; y++)
-            for (uint32_t x = 0; x < w; x++) {
-                int32_t *l = &c->labels[(size_t)y * w + x];
-                *l = parent[*l];
-                acc_add(&st[*l], x, y);
-            }
+        gather(bm, h, w, stride, parent, c->labels, st);
         c->count = finish(c, st, (size_t)final, min_area, keep);
         if (c->count < (size_t)final)
             for (size_t i = 0; i < npx; i++)

@@ -2,11 +2,12 @@
  * same contours come out with the same starting points, point order, contour order and
  * hierarchy.
  *
- * The bitmap is copied into an int32 image with a one-pixel zero frame: 0 background,
- * 1 foreground not yet on a traced border, +-(id + 2) on a border traced as contour id
- * (negative where the pixel's right neighbour was examined and is background: Suzuki's
- * "-NBD", which stops the raster scan from starting that border again). OpenCV keeps
- * 7-bit labels and disambiguates reused ones; unique labels give the same owners. */
+ * The bitmap is copied into a byte image with a one-pixel zero frame: BG, FG (not yet on
+ * a traced border), MARKED (on a traced border) or RIGHT_EDGE (on a traced border whose
+ * right neighbour was examined and is background: Suzuki's "-NBD", which stops the raster
+ * scan from starting that border again). `owner` holds, for marked pixels only, the
+ * contour that marked them last. OpenCV stores the owner in the pixel as a 7-bit label
+ * and disambiguates reused labels; a full-width owner gives the same answers. */
 #include "core/error.h"
 #include "seg/seg_mask.h"
 
@@ -27,8 +28,11 @@ typedef struct found {
     size_t start;   /* first point in the shared point buffer */
 } found;
 
+enum { BG = 0, FG = 1, MARKED = 2, RIGHT_EDGE = 3 };
+
 typedef struct tracer {
-    int32_t *img;
+    uint8_t *img;
+    int32_t *owner; /* read only where img is MARKED or RIGHT_EDGE; never initialised */
     ptrdiff_t delta[8];
     int simple;
     int32_t *xy; /* points of every contour, in discovery order */
@@ -57,13 +61,13 @@ static int push_point(tracer *t, int x, int y)
     return 0;
 }
 
-/* Follow the border that starts at pixel i0 = (x, y), marking it with `label`. The
+/* Follow the border that starts at pixel i0 = (x, y), marking it as contour `id`. The
  * first neighbour is searched clockwise from the background side (left of an outer
  * border's start, right of a hole's), the rest counter-clockwise from the pixel we came
  * from. SIMPLE keeps a point only where the direction changes. */
-static int follow(tracer *t, ptrdiff_t i0, int x, int y, int hole, int32_t label)
+static int follow(tracer *t, ptrdiff_t i0, int x, int y, int hole, int32_t id)
 {
-    int32_t *img = t->img;
+    uint8_t *img = t->img;
     const ptrdiff_t *d = t->delta;
     int s_end = hole ? 0 : 4, s = s_end;
     ptrdiff_t i1;
@@ -72,7 +76,8 @@ static int follow(tracer *t, ptrdiff_t i0, int x, int y, int hole, int32_t label
         i1 = i0 + d[s];
     } while (img[i1] == 0 && s != s_end);
     if (s == s_end) { /* an isolated pixel */
-        img[i0] = -label;
+        img[i0] = RIGHT_EDGE;
+        t->owner[i0] = id;
         return push_point(t, x, y);
     }
     ptrdiff_t i3 = i0, i4;
@@ -83,10 +88,13 @@ static int follow(tracer *t, ptrdiff_t i0, int x, int y, int hole, int32_t label
             i4 = i3 + d[++s & 7];
         while (img[i4] == 0);
         s &= 7;
-        if ((unsigned)(s - 1) < (unsigned)s_end) /* the search passed the right neighbour */
-            img[i3] = -label;
-        else if (img[i3] == 1)
-            img[i3] = label;
+        if ((unsigned)(s - 1) < (unsigned)s_end) { /* the search passed the right neighbour */
+            img[i3] = RIGHT_EDGE;
+            t->owner[i3] = id;
+        } else if (img[i3] == FG) {
+            img[i3] = MARKED;
+            t->owner[i3] = id;
+        }
         if (!t->simple || s != prev_s) {
             if (push_point(t, x, y))
                 return -1;
@@ -102,12 +110,12 @@ static int follow(tracer *t, ptrdiff_t i0, int x, int y, int hole, int32_t label
 }
 
 /* The contour a new border belongs under, from the last border pixel met on its row. */
-static int32_t find_parent(const tracer *t, seg_contour_mode mode, int hole, int32_t lnbd_val,
+static int32_t find_parent(const tracer *t, seg_contour_mode mode, int hole, ptrdiff_t lnbd,
                            ptrdiff_t lnbd_x)
 {
     if (mode <= SEG_CONTOUR_LIST || (!hole && mode == SEG_CONTOUR_CCOMP) || lnbd_x <= 0)
         return -1;
-    int32_t owner = (lnbd_val < 0 ? -lnbd_val : lnbd_val) - 2;
+    int32_t owner = t->owner[lnbd];
     /* a border of the same kind is a sibling: share its parent */
     return t->c[owner].hole == hole ? t->c[owner].parent : owner;
 }
@@ -126,38 +134,50 @@ static int add_contour(tracer *t, int32_t parent, int hole)
     return 0;
 }
 
+/* The pixel value OpenCV would see: marked pixels of different contours differ. */
+static int same_value(const tracer *t, const uint8_t *row, ptrdiff_t base, size_t x)
+{
+    return row[x] == row[x - 1] &&
+           (row[x] < MARKED || t->owner[base + (ptrdiff_t)x] == t->owner[base + (ptrdiff_t)x - 1]);
+}
+
 /* OpenCV's raster scan, including where it resumes after a border and which pixel it
- * remembers as the last border met (lnbd). */
+ * remembers as the last border met (lnbd). OpenCV compares each pixel with the one
+ * before; runs of equal unmarked pixels are skipped eight at a time. */
 static int scan(tracer *t, size_t h, size_t w, seg_contour_mode mode)
 {
     const size_t W = w + 2;
-    int32_t *img = t->img;
     for (size_t y = 1; y <= h; y++) {
-        int32_t prev = 0;
-        ptrdiff_t lnbd_x = 0;
-        int32_t *row = img + y * W;
+        ptrdiff_t lnbd_x = 0, base = (ptrdiff_t)(y * W);
+        uint8_t *row = t->img + base;
         for (size_t x = 1; x <= w; x++) {
-            int32_t p = row[x];
-            if (p == prev)
+            uint8_t prev = row[x - 1];
+            for (uint64_t v; prev < MARKED && x + 7 <= w; x += 8) {
+                memcpy(&v, row + x, 8);
+                if (v != prev * UINT64_C(0x0101010101010101))
+                    break;
+            }
+            if (x > w)
+                break;
+            if (same_value(t, row, base, x))
                 continue;
-            int hole = !(prev == 0 && p == 1);
-            int start = !hole || (p == 0 && prev >= 1);
-            if (start && hole && prev != 1)
+            uint8_t p = row[x];
+            int hole = !(prev == BG && p == FG);
+            int start = !hole || (p == BG && (prev == FG || prev == MARKED));
+            if (start && hole && prev == MARKED)
                 lnbd_x = (ptrdiff_t)x - 1;
-            if (start && mode == SEG_CONTOUR_EXTERNAL && (hole || row[lnbd_x] > 0))
+            if (start && mode == SEG_CONTOUR_EXTERNAL && (hole || row[lnbd_x] == MARKED))
                 start = 0;
             if (!start) {
-                prev = p;
-                if (p != 0 && p != 1)
+                if (p >= MARKED)
                     lnbd_x = (ptrdiff_t)x;
                 continue;
             }
-            int32_t parent = find_parent(t, mode, hole, row[lnbd_x], lnbd_x);
+            int32_t parent = find_parent(t, mode, hole, base + lnbd_x, lnbd_x);
             if (add_contour(t, parent, hole) ||
-                follow(t, (ptrdiff_t)(y * W + x) - hole, (int)x - hole, (int)y, hole,
-                       (int32_t)t->nc + 1))
+                follow(t, base + (ptrdiff_t)x - hole, (int)x - hole, (int)y, hole,
+                       (int32_t)t->nc - 1))
                 return -1;
-            prev = row[x];
         }
     }
     return 0;
@@ -165,64 +185,100 @@ static int scan(tracer *t, size_t h, size_t w, seg_contour_mode mode)
 
 /* OpenCV lists contours depth first, each sibling list newest first (every contour is
  * prepended to its parent's children). */
+typedef struct tree {
+    int32_t *child, *next, *prev; /* n + 1 nodes: node n is the image frame */
+    int32_t *order, *pos;         /* output index -> discovery index, and back */
+} tree;
+
+/* Prepend each contour to its parent's children, as OpenCV's cvInsertNodeIntoTree. */
+static void tree_link(const tracer *t, tree *g)
+{
+    size_t n = t->nc;
+    for (size_t i = 0; i <= n; i++)
+        g->child[i] = g->next[i] = g->prev[i] = -1;
+    for (size_t i = 0; i < n; i++) {
+        size_t p = t->c[i].parent < 0 ? n : (size_t)t->c[i].parent;
+        if (g->child[p] >= 0)
+            g->prev[g->child[p]] = (int32_t)i;
+        g->next[i] = g->child[p];
+        g->child[p] = (int32_t)i;
+    }
+}
+
+/* Pre-order walk without recursion: down, else right, else up and right. */
+static void tree_order(const tracer *t, tree *g)
+{
+    size_t k = 0;
+    for (int32_t v = g->child[t->nc]; v >= 0;) {
+        g->pos[v] = (int32_t)k;
+        g->order[k++] = v;
+        if (g->child[v] >= 0) {
+            v = g->child[v];
+            continue;
+        }
+        while (v >= 0 && g->next[v] < 0)
+            v = t->c[v].parent;
+        v = v >= 0 ? g->next[v] : -1;
+    }
+}
+
+static int32_t tree_pos(const tree *g, int32_t v) { return v >= 0 ? g->pos[v] : -1; }
+
+/* Copy points, hierarchy and hole flags in output order. */
+static void emit(const tracer *t, const tree *g, seg_contours *c)
+{
+    size_t np = 0;
+    for (size_t j = 0; j < t->nc; j++) {
+        size_t i = (size_t)g->order[j];
+        size_t len = (i + 1 < t->nc ? t->c[i + 1].start : t->n) - t->c[i].start;
+        c->start[j] = np;
+        memcpy(c->xy + 2 * np, t->xy + 2 * t->c[i].start, len * 2 * sizeof *c->xy);
+        np += len;
+        int32_t *hrow = c->hierarchy + 4 * j;
+        hrow[0] = tree_pos(g, g->next[i]);
+        hrow[1] = tree_pos(g, g->prev[i]);
+        hrow[2] = tree_pos(g, g->child[i]);
+        hrow[3] = tree_pos(g, t->c[i].parent);
+        c->hole[j] = t->c[i].hole;
+    }
+    c->start[t->nc] = np;
+    c->count = t->nc;
+}
+
+/* OpenCV lists contours depth first, each sibling list newest first. */
 static seg_status assemble(const tracer *t, seg_contours *c)
 {
     size_t n = t->nc;
-    int32_t *child = malloc((n + 1) * sizeof *child), *next = malloc((n + 1) * sizeof *next);
-    int32_t *order = malloc((n + 1) * sizeof *order), *pos = malloc((n + 1) * sizeof *pos);
-    int32_t *prev = malloc((n + 1) * sizeof *prev);
+    int32_t *buf = malloc(5 * (n + 1) * sizeof *buf);
+    tree g = {buf, buf + (n + 1), buf + 2 * (n + 1), buf + 3 * (n + 1), buf + 4 * (n + 1)};
     c->start = malloc((n + 1) * sizeof *c->start);
     c->xy = malloc((t->n ? t->n : 1) * 2 * sizeof *c->xy);
     c->hierarchy = malloc((n ? n : 1) * 4 * sizeof *c->hierarchy);
     c->hole = malloc(n ? n : 1);
-    seg_status st = SEG_OK;
-    if (!child || !next || !order || !pos || !prev || !c->start || !c->xy || !c->hierarchy || !c->hole) {
-        st = segi_error(SEG_ERR_OUT_OF_MEMORY, "seg_contours_find: %zu contours", n);
-        goto done;
+    if (!buf || !c->start || !c->xy || !c->hierarchy || !c->hole) {
+        free(buf);
+        return segi_error(SEG_ERR_OUT_OF_MEMORY, "seg_contours_find: %zu contours", n);
     }
-    /* node n is the frame */
-    for (size_t i = 0; i <= n; i++)
-        child[i] = next[i] = prev[i] = -1;
-    for (size_t i = 0; i < n; i++) {
-        size_t p = t->c[i].parent < 0 ? n : (size_t)t->c[i].parent;
-        if (child[p] >= 0)
-            prev[child[p]] = (int32_t)i;
-        next[i] = child[p];
-        child[p] = (int32_t)i;
+    tree_link(t, &g);
+    tree_order(t, &g);
+    emit(t, &g, c);
+    free(buf);
+    return SEG_OK;
+}
+
+/* dst[i] = src[i] != 0, eight bytes at a time: adding 0x7f to the low seven bits sets
+ * bit 7 exactly when they are non-zero; or-ing in the byte covers bit 7 itself. */
+static void to_binary(const uint8_t *src, uint8_t *dst, size_t n)
+{
+    const uint64_t low7 = UINT64_C(0x7F7F7F7F7F7F7F7F);
+    size_t i = 0;
+    for (uint64_t v; i + 8 <= n; i += 8) {
+        memcpy(&v, src + i, 8);
+        v = ((((v & low7) + low7) | v) >> 7) & UINT64_C(0x0101010101010101);
+        memcpy(dst + i, &v, 8);
     }
-    /* pre-order walk without recursion: go down, else right, else up and right */
-    size_t k = 0;
-    for (int32_t v = child[n]; v >= 0;) {
-        pos[v] = (int32_t)k;
-        order[k++] = v;
-        if (child[v] >= 0) {
-            v = child[v];
-            continue;
-        }
-        while (v >= 0 && next[v] < 0)
-            v = t->c[v].parent;
-        v = v >= 0 ? next[v] : -1;
-    }
-    c->count = k;
-    size_t np = 0;
-    for (size_t j = 0; j < k; j++) {
-        size_t i = (size_t)order[j];
-        size_t end = i + 1 < n ? t->c[i + 1].start : t->n;
-        c->start[j] = np;
-        memcpy(c->xy + 2 * np, t->xy + 2 * t->c[i].start, (end - t->c[i].start) * 2 * sizeof *c->xy);
-        np += end - t->c[i].start;
-        int32_t par = t->c[i].parent;
-        int32_t *hrow = c->hierarchy + 4 * j;
-        hrow[0] = next[i] >= 0 ? pos[next[i]] : -1;
-        hrow[1] = prev[i] >= 0 ? pos[prev[i]] : -1;
-        hrow[2] = child[i] >= 0 ? pos[child[i]] : -1;
-        hrow[3] = par >= 0 ? pos[par] : -1;
-        c->hole[j] = t->c[i].hole;
-    }
-    c->start[k] = np;
-done:
-    free(child), free(next), free(order), free(pos), free(prev);
-    return st;
+    for (; i < n; i++)
+        dst[i] = src[i] != 0;
 }
 
 void seg_contours_destroy(seg_contours *c)
@@ -259,17 +315,22 @@ seg_status seg_contours_find(const uint8_t *bitmap, int64_t h, int64_t w, size_t
                           (int)approx);
     const size_t H = (size_t)h, W = (size_t)w, PW = W + 2;
     tracer t = {.simple = approx == SEG_CONTOUR_APPROX_SIMPLE};
-    t.img = calloc((H + 2) * PW, sizeof *t.img);
+    t.img = malloc((H + 2) * PW);
+    t.owner = malloc((H + 2) * PW * sizeof *t.owner);
     seg_contours *c = calloc(1, sizeof *c);
     seg_status st = SEG_OK;
-    if (!t.img || !c) {
+    if (!t.img || !t.owner || !c) {
         st = segi_error(SEG_ERR_OUT_OF_MEMORY, "%s: %lldx%lld work image", __func__,
                         (long long)h, (long long)w);
         goto fail;
     }
-    for (size_t y = 0; y < H; y++)
-        for (size_t x = 0; x < W; x++)
-            t.img[(y + 1) * PW + x + 1] = bitmap[y * stride + x] != 0;
+    memset(t.img, BG, PW);
+    memset(t.img + (H + 1) * PW, BG, PW);
+    for (size_t y = 0; y < H; y++) {
+        uint8_t *row = t.img + (y + 1) * PW;
+        row[0] = row[W + 1] = BG;
+        to_binary(bitmap + y * stride, row + 1, W);
+    }
     for (int s = 0; s < 8; s++)
         t.delta[s] = DY[s] * (ptrdiff_t)PW + DX[s];
     if (scan(&t, H, W, mode)) {
@@ -279,11 +340,11 @@ seg_status seg_contours_find(const uint8_t *bitmap, int64_t h, int64_t w, size_t
     st = assemble(&t, c);
     if (st != SEG_OK)
         goto fail;
-    free(t.img), free(t.xy), free(t.c);
+    free(t.img), free(t.owner), free(t.xy), free(t.c);
     *out = c;
     return SEG_OK;
 fail:
-    free(t.img), free(t.xy), free(t.c);
+    free(t.img), free(t.owner), free(t.xy), free(t.c);
     seg_contours_destroy(c);
     return st;
 }

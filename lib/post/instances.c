@@ -32,13 +32,16 @@ seg_status segi_instance_set_mask(segi_instance *it, const uint8_t *win, int64_t
     int64_t xa = w, xb = -1, ya = h, yb = -1;
     for (int64_t y = 0; y < h; y++) {
         const uint8_t *row = win + y * w;
-        for (int64_t x = 0; x < w; x++)
-            if (row[x]) {
-                xa = x < xa ? x : xa;
-                xb = x > xb ? x : xb;
-                ya = y < ya ? y : ya;
-                yb = y;
-            }
+        const uint8_t *first = memchr(row, 1, (size_t)w);
+        if (!first)
+            continue;
+        int64_t a = first - row, b = w - 1;
+        while (!row[b])
+            b--;
+        xa = a < xa ? a : xa;
+        xb = b > xb ? b : xb;
+        ya = y < ya ? y : ya;
+        yb = y;
     }
     free(it->bits);
     it->bits = NULL;
@@ -70,6 +73,10 @@ seg_status segi_check_box(const float b[4], size_t i, const char *who)
 {
     if (isnan(b[0]) || isnan(b[1]) || isnan(b[2]) || isnan(b[3]))
         return segi_error(SEG_ERR_FORMAT, "%s: box %zu has a NaN coordinate", who, i);
+    for (int k = 0; k < 4; k++)
+        if (!(fabsf(b[k]) <= SEGI_MAX_COORD))
+            return segi_error(SEG_ERR_LIMIT, "%s: box %zu coordinate %g is beyond +-%g", who,
+                              i, (double)b[k], (double)SEGI_MAX_COORD);
     if (b[2] < b[0] || b[3] < b[1])
         return segi_error(SEG_ERR_FORMAT,
                           "%s: box %zu [%g, %g, %g, %g] has x2 < x1 or y2 < y1", who, i,

@@ -33,7 +33,11 @@ seg_status segi_instance_set_mask(segi_instance *it, const uint8_t *win, int64_t
 /** Area (set pixels) of a stored mask. */
 int64_t segi_instance_area(const segi_instance *it);
 
-/** Instance checks shared by the decoders: NaN and inverted boxes. */
+/** Largest box coordinate the decoders accept (2^24: integer boxes stay exact). */
+#define SEGI_MAX_COORD 16777216.0f
+
+/** Instance checks shared by the decoders: NaN, infinite or huge coordinates
+ *  (SEG_ERR_LIMIT) and inverted boxes. */
 seg_status segi_check_box(const float box[4], size_t i, const char *who);
 
 #endif

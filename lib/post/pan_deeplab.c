@@ -249,12 +249,17 @@ static seg_status check_inputs(const seg_tensor *center, const seg_tensor *offse
         st = plane_of(offsets, "offsets", 2, h, w);
     if (st)
         return st;
-    const float *heat = center->data;
+    const float *heat = center->data, *off = offsets->data;
     for (size_t i = 0; i < (size_t)(h * w); i++)
         if (isnan(heat[i]))
             return segi_error(SEG_ERR_FORMAT, "panoptic deeplab: center heat at (y %lld, x "
                               "%lld) is NaN", (long long)((int64_t)i / w),
                               (long long)((int64_t)i % w));
+    for (size_t i = 0; i < (size_t)(2 * h * w); i++)
+        if (isnan(off[i]))
+            return segi_error(SEG_ERR_FORMAT, "panoptic deeplab: offset %s at (y %lld, x %lld) "
+                              "is NaN", i < (size_t)(h * w) ? "dy" : "dx",
+                              (long long)((int64_t)i % (h * w) / w), (long long)((int64_t)i % w));
     return SEG_OK;
 }
 

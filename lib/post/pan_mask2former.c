@@ -75,6 +75,13 @@ static seg_status check_inputs(const seg_tensor *cls, const seg_tensor *masks,
             return segi_error(SEG_ERR_FORMAT,
                               "panoptic mask2former: class logit %lld of query %lld is NaN",
                               (long long)((int64_t)i % g->k1), (long long)((int64_t)i / g->k1));
+    const float *m = masks->data;
+    size_t plane = (size_t)(g->mh * g->mw);
+    for (size_t i = 0; i < (size_t)g->q * plane; i++)
+        if (isnan(m[i]))
+            return segi_error(SEG_ERR_FORMAT,
+                              "panoptic mask2former: mask logit of query %zu at %zu is NaN",
+                              i / plane, i % plane);
     return SEG_OK;
 }
 

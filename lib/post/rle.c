@@ -131,6 +131,43 @@ void seg_rle_bbox(const seg_rle *rle, double bbox[4])
 /* Row 0 gets each column's first value by walking the runs. Every other run boundary is
  * a pixel that differs from the one above it: bucketed by row, they turn each row into
  * "copy the row above, flip these bytes", so the bitmap is written once, in order. */
+/* Run boundaries inside columns (row > 0), bucketed by row: afterwards row y's columns
+ * are xs[end[y - 1]] .. xs[end[y] - 1] for y >= 1. */
+static void boundaries_by_row(const seg_rle *rle, size_t *end, uint32_t *xs)
+{
+    const uint32_t h = rle->h;
+    uint64_t t = 0;
+    for (size_t i = 0; i + 1 < rle->m; i++) {
+        t += rle->cnts[i];
+        end[t % h + 1] += t % h != 0;
+    }
+    for (uint32_t y = 0; y < h; y++)
+        end[y + 1] += end[y];
+    t = 0;
+    for (size_t i = 0; i + 1 < rle->m; i++) {
+        t += rle->cnts[i];
+        if (t % h)
+            xs[end[t % h]++] = (uint32_t)(t / h);
+    }
+}
+
+/* Row 0: the value at the top of each column, walking the runs once. */
+static void first_row(const seg_rle *rle, uint8_t *row)
+{
+    uint64_t end = 0; /* where run r - 1 ends */
+    size_t r = 0;
+    uint8_t val = 0;
+    for (uint32_t x = 0; x < rle->w; x++) {
+        uint64_t p = (uint64_t)x * rle->h;
+        while (end <= p && r < rle->m) {
+            end += rle->cnts[r];
+            val = (uint8_t)(r & 1);
+            r++;
+        }
+        row[x] = val;
+    }
+}
+
 seg_status seg_rle_decode(const seg_rle *rle, uint8_t *bitmap, size_t stride)
 {
     SEGI_REQUIRE(rle);
@@ -139,45 +176,21 @@ seg_status seg_rle_decode(const seg_rle *rle, uint8_t *bitmap, size_t stride)
     if (stride < w)
         return segi_error(SEG_ERR_INVALID_ARGUMENT, "%s: stride %zu is less than width %u",
                           __func__, stride, w);
-    size_t *start = calloc((size_t)h + 1, sizeof *start);
+    size_t *end = calloc((size_t)h + 1, sizeof *end);
     uint32_t *xs = malloc((rle->m ? rle->m : 1) * sizeof *xs);
-    if (!start || !xs) {
-        free(start), free(xs);
+    if (!end || !xs) {
+        free(end), free(xs);
         return segi_error(SEG_ERR_OUT_OF_MEMORY, "%s: %zu runs", __func__, rle->m);
     }
-    uint64_t t = 0;
-    for (size_t i = 0; i + 1 < rle->m; i++) {
-        t += rle->cnts[i];
-        start[t % h + 1] += t % h != 0;
-    }
-    for (uint32_t y = 0; y < h; y++)
-        start[y + 1] += start[y];
-    t = 0;
-    for (size_t i = 0; i + 1 < rle->m; i++) {
-        t += rle->cnts[i];
-        if (t % h)
-            xs[start[t % h]++] = (uint32_t)(t / h);
-    }
-    /* start[y] now ends row y's bucket, which begins at start[y - 1] */
-    uint64_t end = 0; /* where run r - 1 ends */
-    size_t r = 0;
-    uint8_t val = 0;
-    for (uint32_t x = 0; x < w; x++) {
-        uint64_t p = (uint64_t)x * h;
-        while (end <= p && r < rle->m) {
-            end += rle->cnts[r];
-            val = (uint8_t)(r & 1);
-            r++;
-        }
-        bitmap[x] = val;
-    }
+    boundaries_by_row(rle, end, xs);
+    first_row(rle, bitmap);
     for (uint32_t y = 1; y < h; y++) {
         uint8_t *row = bitmap + (size_t)y * stride;
         memcpy(row, row - stride, w);
-        for (size_t k = start[y - 1]; k < start[y]; k++)
+        for (size_t k = end[y - 1]; k < end[y]; k++)
             row[xs[k]] ^= 1;
     }
-    free(start);
+    free(end);
     free(xs);
     return SEG_OK;
 }

@@ -13,8 +13,12 @@
 #include <stdlib.h>
 
 #define SCALE 5.0
-/* Beyond this a coordinate is refused: walking an edge costs 5 steps per unit. */
+/* Beyond this a coordinate is refused (5 * 2^24 stays far inside int). */
 #define MAX_COORD 16777216.0
+/* Walking costs one step per fine-grid unit of the longer axis of each edge: a polygon
+ * of a 10,000-pixel image needs well under a million; this bound stops a few absurd
+ * coordinates from costing seconds. */
+#define MAX_STEPS (UINT64_C(1) << 27)
 
 typedef struct walker {
     uint32_t h, w;
@@ -121,13 +125,30 @@ static seg_status check_coords(const char *who, const double *xy, size_t n)
 
 static seg_status polygon(uint32_t h, uint32_t w, const double *xy, size_t k, seg_rle **out)
 {
+    int *fine = malloc(2 * k * sizeof *fine);
+    if (!fine)
+        return segi_error(SEG_ERR_OUT_OF_MEMORY, "polygon of %zu points", k);
+    for (size_t i = 0; i < 2 * k; i++)
+        fine[i] = (int)(SCALE * xy[i] + .5); /* truncates toward zero, as pycocotools */
+    uint64_t steps = 0;
+    for (size_t j = 0; j < k; j++) {
+        size_t e = (j + 1) % k;
+        int dx = abs(fine[2 * e] - fine[2 * j]), dy = abs(fine[2 * e + 1] - fine[2 * j + 1]);
+        steps += (uint64_t)(dx > dy ? dx : dy) + 1;
+    }
+    if (steps > MAX_STEPS) {
+        free(fine);
+        return segi_error(SEG_ERR_LIMIT,
+                          "polygon boundary needs %llu steps, more than 2^27 (coordinates far "
+                          "outside the %ux%u image?)", (unsigned long long)steps, h, w);
+    }
     walker wk = {.h = h, .w = w};
     int fail = 0;
     for (size_t j = 0; j < k && !fail; j++) {
         size_t e = (j + 1) % k;
-        fail = walk_edge(&wk, (int)(SCALE * xy[2 * j] + .5), (int)(SCALE * xy[2 * j + 1] + .5),
-                         (int)(SCALE * xy[2 * e] + .5), (int)(SCALE * xy[2 * e + 1] + .5));
+        fail = walk_edge(&wk, fine[2 * j], fine[2 * j + 1], fine[2 * e], fine[2 * e + 1]);
     }
+    free(fine);
     seg_status st = fail ? segi_error(SEG_ERR_OUT_OF_MEMORY, "polygon boundary")
                          : positions_to_rle(&wk, out);
     free(wk.pos);

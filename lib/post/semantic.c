@@ -6,6 +6,7 @@
 #include "core/error.h"
 #include "core/tensor.h"
 #include "post/interp.h"
+#include "post/labels.h"
 #include "post/overlay.h"
 #include "post/params.h"
 #include "post/simd.h"
@@ -123,7 +124,6 @@ typedef struct sem_run {
     float *best;        /* running max per output column */
     int32_t *arg;       /* running argmax per output column */
     float *vals;        /* C x ow resized logits of the current row, when kept */
-    float *tmp;         /* one resized class row otherwise */
     float *sum;         /* softmax denominators per column */
 } sem_run;
 
@@ -156,11 +156,15 @@ static void argmax_row(sem_run *s, int64_t y, float *vals)
     memset(s->arg, 0, (size_t)ow * sizeof *s->arg);
     if (vals)
         memcpy(vals, s->best, (size_t)ow * sizeof *vals);
+    /* strict >: ties stay with the lower class; NaN was rejected up front */
     for (int64_t c = 1; c < g->c; c++) {
-        float *v = vals ? vals + c * ow : s->tmp;
-        segi_blend(v, a + c * ow, b + c * ow, t.w0, t.w1, ow);
-        /* strict >: ties stay with the lower class; NaN was rejected up front */
-        (void)segi_argmax_update(s->best, s->arg, v, (int32_t)c, ow);
+        if (!vals) {
+            segi_blend_argmax(s->best, s->arg, a + c * ow, b + c * ow, t.w0, t.w1, (int32_t)c,
+                              ow);
+            continue;
+        }
+        segi_blend(vals + c * ow, a + c * ow, b + c * ow, t.w0, t.w1, ow);
+        (void)segi_argmax_update(s->best, s->arg, vals + c * ow, (int32_t)c, ow);
     }
 }
 
@@ -169,15 +173,20 @@ static void argmax_row(sem_run *s, int64_t y, float *vals)
 static void softmax_row(sem_run *s, float *vals, bool probs, float *conf)
 {
     const sem_geom *g = s->g;
-    int64_t ow = g->ow;
-    for (int64_t x = 0; x < ow; x++)
-        s->sum[x] = 0.0f;
-    for (int64_t c = 0; c < g->c; c++)
-        for (int64_t x = 0; x < ow; x++) {
-            float e = expf(vals[c * ow + x] - s->best[x]);
-            vals[c * ow + x] = e;
-            s->sum[x] += e;
+    int64_t ow = g->ow, x0 = ow - ow % 4;
+    memset(s->sum, 0, (size_t)ow * sizeof *s->sum);
+    for (int64_t c = 0; c < g->c; c++) {
+        float *v = vals + c * ow;
+        for (int64_t x = 0; x < x0; x += 4) {
+            segi_f4 e = segi_exp4_nonpos(segi_load4(v + x) - segi_load4(s->best + x));
+            segi_store4(v + x, e);
+            segi_store4(s->sum + x, segi_load4(s->sum + x) + e);
         }
+        for (int64_t x = x0; x < ow; x++) {
+            v[x] = expf(v[x] - s->best[x]);
+            s->sum[x] += v[x];
+        }
+    }
     if (probs)
         for (int64_t c = 0; c < g->c; c++)
             for (int64_t x = 0; x < ow; x++)
@@ -283,10 +292,8 @@ static seg_status run_decoder(seg_semantic *sem, const float *logits, const sem_
     s.arg = malloc(ow * sizeof(int32_t));
     s.vals = keep_vals ? malloc(c * ow * sizeof(float)) : NULL;
     s.sum = malloc(ow * sizeof(float));
-    s.tmp = malloc(ow * sizeof(float));
     seg_status st = SEG_OK;
-    if (!s.ty || !s.tx || !s.hbuf[0] || !s.best || !s.arg || !s.sum || !s.tmp ||
-        (keep_vals && !s.vals)) {
+    if (!s.ty || !s.tx || !s.hbuf[0] || !s.best || !s.arg || !s.sum || (keep_vals && !s.vals)) {
         st = segi_error(SEG_ERR_OUT_OF_MEMORY, "semantic: out of memory for %zu x %zu rows",
                         c, ow);
     } else {
@@ -303,7 +310,6 @@ static seg_status run_decoder(seg_semantic *sem, const float *logits, const sem_
     free(s.arg);
     free(s.vals);
     free(s.sum);
-    free(s.tmp);
     return st;
 }
 
@@ -434,12 +440,6 @@ void seg_semantic_color(const seg_semantic *sem, size_t cls, uint8_t rgb[3])
         seg_palette_voc(cls, rgb);
 }
 
-static int32_t label_at(const seg_tensor *labels, size_t i)
-{
-    return labels->dtype == SEG_DTYPE_U8 ? ((const uint8_t *)labels->data)[i]
-                                         : ((const int32_t *)labels->data)[i];
-}
-
 seg_status seg_semantic_overlay(const seg_semantic *sem, const seg_tensor *image, float alpha,
                                 seg_tensor **out)
 {
@@ -450,7 +450,7 @@ seg_status seg_semantic_overlay(const seg_semantic *sem, const seg_tensor *image
     if (!colours)
         return segi_error(SEG_ERR_OUT_OF_MEMORY, "semantic overlay: out of memory");
     for (size_t i = 0; i < n; i++)
-        seg_semantic_color(sem, (size_t)label_at(sem->labels, i), colours + i * 3);
+        seg_semantic_color(sem, (size_t)segi_label_at(sem->labels, i), colours + i * 3);
     seg_status st = segi_overlay(image, colours, NULL, h, w, alpha, out);
     free(colours);
     return st;

@@ -5,6 +5,7 @@
 #include "post/interp.h"
 #include "post/nms.h"
 #include "post/params.h"
+#include "post/simd.h"
 
 #include <cblas.h>
 #include <math.h>
@@ -144,15 +145,12 @@ static seg_status raw_candidates(const yolo_geom *g, float conf, yolo_det *dets,
     const float *s0 = g->out0 + 4 * n;
     memcpy(best, s0, (size_t)n * sizeof *best);
     memset(arg, 0, (size_t)n * sizeof *arg);
-    for (int64_t c = 1; c < g->nc; c++) {
-        const float *row = s0 + c * n;
-        for (int64_t j = 0; j < n; j++) {
-            bool gt = row[j] > best[j];
-            best[j] = gt ? row[j] : best[j];
-            arg[j] = gt ? (int32_t)c : arg[j];
-        }
-    }
-    for (int64_t c = 0; c < g->nc; c++)
+    int nan = 0;
+    for (int64_t j = 0; j < n; j++)
+        nan |= isnan(best[j]);
+    for (int64_t c = 1; c < g->nc; c++)
+        nan |= segi_argmax_update(best, arg, s0 + c * n, (int32_t)c, n);
+    for (int64_t c = 0; nan && c < g->nc; c++)
         for (int64_t j = 0; j < n; j++)
             if (isnan(s0[c * n + j]))
                 return segi_error(SEG_ERR_FORMAT,
@@ -192,6 +190,9 @@ static seg_status e2e_candidates(const yolo_geom *g, float conf, int64_t max_det
                               (long long)j);
         if (!(r[4] > conf))
             continue;
+        if (!(r[5] >= 0.0f && r[5] < 2147483648.0f))
+            return segi_error(SEG_ERR_FORMAT, "yolo: class %g of detection %lld is not a "
+                              "class index", (double)r[5], (long long)j);
         yolo_det *d = &dets[k++];
         memcpy(d->box, r, sizeof d->box);
         d->score = r[4];
@@ -335,7 +336,8 @@ static float mask_cut(const seg_yolo_params *p)
 }
 
 /* Rows [r0, r1) of coefficients @ prototypes (sigmoid if legacy) into the plane: only the
- * rows a detection's window reads, so the matrix product is a fraction of the full one. */
+ * rows a detection's window reads, so the product is a fraction of the full one. One
+ * detection is one row of output: sgemv, which unlike an M = 1 sgemm packs nothing. */
 static void logit_rows(yolo_masks *w, const yolo_det *d, int64_t r0, int64_t r1)
 {
     const yolo_geom *g = w->g;
@@ -344,8 +346,8 @@ static void logit_rows(yolo_masks *w, const yolo_det *d, int64_t r0, int64_t r1)
                                : g->out0[(4 + g->nc + k) * g->n + d->anchor];
     int n = (int)((r1 - r0) * g->mw), ld = (int)(g->mh * g->mw);
     float *dst = w->plane + r0 * g->mw;
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, 1, n, (int)g->nm, 1.0f, w->coef,
-                (int)g->nm, g->protos + r0 * g->mw, ld, 0.0f, dst, n);
+    cblas_sgemv(CblasRowMajor, CblasTrans, (int)g->nm, n, 1.0f, g->protos + r0 * g->mw, ld,
+                w->coef, 1, 0.0f, dst, 1);
     if (w->p->mask_threshold == SEG_YOLO_MASK_SIGMOID)
         for (int i = 0; i < n; i++)
             dst[i] = 1.0f / (1.0f + expf(-dst[i]));

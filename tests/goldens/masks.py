@@ -322,7 +322,8 @@ def component_goldens(cases):
 
 
 def fuzz_seeds(cases):
-    """Seed corpus of fuzz/fuzz_rle.c: size bytes (h - 1, w - 1) then a COCO string."""
+    """Seed corpora: fuzz/fuzz_rle.c takes size bytes (h - 1, w - 1) then a COCO string;
+    fuzz/fuzz_masks.c takes size bytes, the pixels as bits, then polygon bytes."""
     seeds = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "fuzz",
                          "corpus", "rle")
     os.makedirs(seeds, exist_ok=True)
@@ -331,6 +332,14 @@ def fuzz_seeds(cases):
         if h <= 64 and w <= 64:
             with open(os.path.join(seeds, name), "wb") as f:
                 f.write(bytes([h - 1, w - 1]) + rle_string(rle_counts(m)).encode())
+    bitmaps = os.path.join(seeds, "..", "masks")
+    os.makedirs(bitmaps, exist_ok=True)
+    for name, m in cases:
+        h, w = m.shape
+        if h <= 48 and w <= 48:
+            with open(os.path.join(bitmaps, name), "wb") as f:
+                f.write(bytes([h - 1, w - 1]) + np.packbits(m.reshape(-1), bitorder="little")
+                        .tobytes() + bytes(range(0, 96, 7)))
     for name, data in (("malformed_sign", b"\x01\x011O"), ("truncated", b"\x01\x011P"),
                        ("overlong", b"\x01\x01131"), ("groups", b"\x03\x031PPPPPPPP0")):
         with open(os.path.join(seeds, name), "wb") as f:

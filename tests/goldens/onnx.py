@@ -210,6 +210,17 @@ def graph_models():
     nodes = [helper.make_node("Relu", [f"t{i}"], [f"t{i + 1}"], name=f"r{i}") for i in range(6)]
     save(model_of(nodes, [vi("t0", [1, 1000])], [vi("t6", [1, 1000])]), "chain.onnx")
 
+    # A view (Reshape) read long after its source's last direct use: the two share a
+    # buffer, which must stay alive until the view's last reader. y = 2 * relu(x).
+    nodes = [helper.make_node("Relu", ["x"], ["a"], name="r1"),
+             helper.make_node("Reshape", ["a", "shape"], ["v"], name="view"),
+             helper.make_node("Relu", ["a"], ["b"], name="r2"),
+             helper.make_node("Relu", ["b"], ["c"], name="r3"),
+             helper.make_node("Add", ["c", "v"], ["y"], name="add")]
+    save(model_of(nodes, [vi("x", [2, 3])], [vi("y", [2, 3])],
+                  [numpy_helper.from_array(np.array([2, 3], np.int64), "shape")]),
+         "view_lifetime.onnx")
+
     # A cycle, an undefined input and an output nobody makes.
     nodes = [helper.make_node("Relu", ["b"], ["a"], name="ra"),
              helper.make_node("Relu", ["a"], ["b"], name="rb"),
@@ -224,6 +235,9 @@ def graph_models():
     save(model_of([], [vi("x", ["batch", 3]), vi("m", [2], TensorProto.INT64)],
                   [vi("x", ["batch", 3]), vi("m", [2], TensorProto.INT64)]),
          "passthrough.onnx", check=False)
+    # An output name that is not a safe file name: seg infer must escape it.
+    save(model_of([helper.make_node("Identity", ["x"], [".a/b:c"], name="id")],
+                  [vi("x", ["batch", 3])], [vi(".a/b:c", ["batch", 3])]), "odd_names.onnx")
     np.save(os.path.join(OUT, "passthrough_x.npy"), np.arange(6, dtype=np.float32).reshape(2, 3))
     np.save(os.path.join(OUT, "passthrough_m.npy"), np.array([7, -8], np.int64))
 

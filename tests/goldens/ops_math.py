@@ -160,6 +160,10 @@ def binary_cases():
     other = f32([2, 2, np.nan])
     case("binary", "binary_max_nan", "Max", [nan, other], [np.maximum(nan, other)])
     case("binary", "binary_min_nan", "Min", [nan, other], [np.minimum(nan, other)])
+    h = np.array([[1.5, -2, np.nan, -0.0, 65504], [0.25, -3, 1, 0.0, -65504]], np.float16)
+    k = np.array([1.0, -2.5, 2, 0.0, np.inf], np.float16)
+    case("binary", "binary_max_f16", "Max", [h, k], [np.maximum(h, k)])
+    case("binary", "binary_min_f16", "Min", [h, k], [np.minimum(h, k)])
     vs = [f32(rng.normal(size=s)) for s in ((2, 1, 3), (3,), (4, 1))]
     d = [v.astype(np.float64) for v in vs]
     case("binary", "binary_sum_3", "Sum", vs, [f32(d[0] + d[1] + d[2])])

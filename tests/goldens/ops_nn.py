@@ -163,3 +163,5 @@ save("dynquant", x=x, y=np.clip(np.rint(x / s) + z, 0, 255).astype(np.uint8),
 # ---- Cases added later (at the end, so that earlier cases keep their random draws) ----
 conv("conv2d_depthwise_wide", randf(2, 3, 5, 29), randf(3, 1, 3, 3), randf(3), 1, 0, (1, 2), 3,
      pads_onnx=[1, 2, 0, 1])
+conv("conv2d_depthwise_s2_wide", randf(1, 2, 4, 37), randf(2, 1, 3, 5), randf(2), 2, 0, (1, 2), 2,
+     pads_onnx=[1, 3, 1, 2])

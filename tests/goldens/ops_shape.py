@@ -5,13 +5,19 @@ Expected outputs come from NumPy (indexing, padding, casting) and PyTorch
 (F.interpolate for Resize's nearest, linear and cubic modes). Each case is a folder
 tests/data/ops_shape/<name>/ holding case.txt and small .npy files.
 
+tests/data/ops_shape_models/ gets small PyTorch exports (tests/ops/test_shape_exports.c)
+whose Resize sizes come from Shape -> Slice -> Concat chains, with channel shuffles,
+reflect padding and slicing around them, and PyTorch's outputs.
+
 Run with Debian's interpreter: /usr/bin/python3 tests/goldens/ops_shape.py
 """
 import os
 import shutil
+import warnings
 
 import numpy as np
 import torch
+import torch.nn as nn
 import torch.nn.functional as F
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "ops_shape")
@@ -196,6 +202,8 @@ def join_cases():
     case("split18_num_outputs_uneven", "Split", 18, {"axis": 2, "num_outputs": 2}, [x],
          [x[:, :, :3], x[:, :, 3:]])
     case("split13_equal", "Split", 13, {}, [x[:2]], [x[:1], x[1:2]])
+    case("split13_empty_split", "Split", 13, {"axis": 2}, [x, np.zeros(0, np.int64)],
+         [x[:, :, :1], x[:, :, 1:2], x[:, :, 2:3], x[:, :, 3:4], x[:, :, 4:]])
     y = rng.integers(0, 5, (3, 0, 5)).astype(np.int64)
     z = rng.integers(0, 5, (3, 2, 5)).astype(np.int64)
     case("concat_with_empty", "Concat", 13, {"axis": 1}, [y, z, y, z],
@@ -294,6 +302,7 @@ def shape_cases():
     case("reshape_copy_and_infer", "Reshape", 13, {}, [x, i64(0, -1)], [x.reshape(2, 3)])
     case("squeeze11_attribute", "Squeeze", 11, {"axes": [-1, 1]}, [x], [x.reshape(2, 3)])
     case("squeeze13_all", "Squeeze", 13, {}, [x], [x.reshape(2, 3)])
+    case("squeeze13_empty_axes", "Squeeze", 13, {}, [x, np.zeros(0, np.int64)], [x.reshape(2, 3)])
     case("unsqueeze11_attribute", "Unsqueeze", 11, {"axes": [0, -1]}, [x], [x.reshape(1, 2, 1, 3, 1, 1)])
     case("unsqueeze13_input", "Unsqueeze", 13, {}, [x, i64(5, 1)], [x.reshape(2, 1, 1, 3, 1, 1)])
     case("flatten_axis0", "Flatten", 13, {"axis": 0}, [x], [x.reshape(1, 6)])
@@ -302,6 +311,50 @@ def shape_cases():
     case("dropout7_mask", "Dropout", 7, {"ratio": 0.3}, [x], [x, np.ones_like(x)])
     case("dropout13_bool_mask", "Dropout", 13, {}, [x, f32(0.3).reshape(()), np.array(False)],
          [x, np.ones(x.shape, np.bool_)])
+
+
+class Exported(nn.Module):
+    """Resize to another input's size (or by 2), then the shape plumbing PyTorch emits
+    around it: concat, channel shuffle (reshape/transpose), reflect pad, slice,
+    flatten, permute."""
+
+    def __init__(self, mode, align_corners, by_size):
+        super().__init__()
+        self.mode, self.by_size = mode, by_size
+        self.kw = {} if mode == "nearest" else {"align_corners": align_corners}
+
+    def forward(self, x, y):
+        if self.by_size:
+            z = F.interpolate(x, size=y.shape[2:], mode=self.mode, **self.kw)
+        else:
+            z = F.interpolate(x, scale_factor=2.0, mode=self.mode, **self.kw)
+        z = torch.cat([z, y], 1)
+        b, c, h, w = z.shape
+        z = z.reshape(b, c // 2, 2, h, w).transpose(1, 2).reshape(b, c, h, w)
+        z = F.pad(z, (1, 2, 0, 1), mode="reflect")
+        return z[:, :, 1:-1, 2:].flatten(2).permute(0, 2, 1)
+
+
+def export_cases():
+    root = ROOT + "_models"
+    shutil.rmtree(root, ignore_errors=True)
+    os.makedirs(root)
+    warnings.filterwarnings("ignore")  # the exporter's notes on shape inference
+    torch.manual_seed(20261125)
+    x, y = torch.randn(1, 4, 7, 9), torch.randn(1, 4, 14, 18)
+    np.save(os.path.join(root, "x.npy"), x.numpy())
+    np.save(os.path.join(root, "y.npy"), y.numpy())
+    for opset, mode, ac, by_size in [(11, "bilinear", False, True), (13, "nearest", False, True),
+                                     (13, "nearest", False, False), (13, "bilinear", False, True),
+                                     (13, "bilinear", True, True), (13, "bicubic", False, False),
+                                     (16, "bicubic", True, True), (16, "bilinear", False, False)]:
+        name = "%s_opset%d%s_%s" % (mode, opset, "_align" if ac else "", "size" if by_size else "x2")
+        m = Exported(mode, ac, by_size)
+        path = os.path.join(root, name + ".onnx")
+        torch.onnx.export(m, (x, y), path, opset_version=opset, input_names=["x", "y"],
+                          output_names=["out"])
+        np.save(os.path.join(root, name + ".expected.npy"),
+                np.ascontiguousarray(m(x, y).detach().numpy()))
 
 
 def main():
@@ -314,6 +367,7 @@ def main():
     index_cases()
     cast_cases()
     shape_cases()
+    export_cases()
 
 
 if __name__ == "__main__":

@@ -62,7 +62,7 @@ static void run_case(const char *model, int level, const char *x, const char *y,
         CHECK_EQ_INT(g->n_order, want_nodes);
     seg_tensor *in = npy(x), *want = npy(y);
     segi_plan *p = NULL;
-    CHECK_OK(segi_plan_create(g, (const seg_tensor *const[]){in}, &p));
+    CHECK_OK(segi_plan_create(g, (const seg_tensor *const[]){in}, NULL, &p));
     if (p) {
         CHECK_OK(segi_plan_run(p, (const seg_tensor *const[]){in}));
         check_close(segi_plan_output(p, 0), want, 1e-5f);
@@ -120,10 +120,12 @@ TEST(passes_and_plan_time_folding)
             CHECK_EQ_INT(g->n_order, 4); /* Relu, Shape, Reshape, Add */
         }
         segi_plan *p = NULL;
-        CHECK_OK(segi_plan_create(g, (const seg_tensor *const[]){x}, &p));
+        CHECK_OK(segi_plan_create(g, (const seg_tensor *const[]){x}, NULL, &p));
         if (p) {
-            /* Shape folds while planning, and with it Reshape's shape. */
-            CHECK_EQ_INT(segi_plan_steps(p), level ? 3 : 6);
+            /* Shape folds while planning, and with it Reshape's shape; Reshape and
+             * Dropout of run-time values become views (the Identity of the graph
+             * input stays a copy). */
+            CHECK_EQ_INT(segi_plan_steps(p), level ? 2 : 4);
             CHECK_OK(segi_plan_run(p, (const seg_tensor *const[]){x}));
             const seg_tensor *y = segi_plan_output(p, 0);
             CHECK(y->rank == 2 && y->dims[0] == 2 && y->dims[1] == 3);
@@ -137,6 +139,30 @@ TEST(passes_and_plan_time_folding)
     seg_tensor_destroy(x);
 }
 
+TEST(views_share_buffers_for_their_whole_lifetime)
+{
+    segi_graph *g = NULL;
+    CHECK_OK(build("view_lifetime.onnx", 0, &g));
+    float xs[6] = {-1, 2, -3, 4, 5, -6};
+    seg_tensor *x = NULL;
+    CHECK_OK(seg_tensor_wrap(SEG_DTYPE_F32, 2, (const int64_t[]){2, 3}, xs, sizeof xs, &x));
+    segi_plan *p = NULL;
+    if (g)
+        CHECK_OK(segi_plan_create(g, (const seg_tensor *const[]){x}, NULL, &p));
+    if (p) {
+        CHECK_EQ_INT(segi_plan_steps(p), 4); /* the Reshape is a view, not a step */
+        CHECK_OK(segi_plan_run(p, (const seg_tensor *const[]){x}));
+        const float *y = segi_plan_output(p, 0)->data;
+        for (int i = 0; i < 6; i++)
+            CHECK_NEAR(y[i], xs[i] > 0 ? 2 * xs[i] : 0, 0);
+        /* a (= v), b, c and y: a lives to the end, so three buffers of 64 bytes. */
+        CHECK_EQ_INT(segi_plan_arena_bytes(p), 3 * 64);
+    }
+    segi_plan_free(p);
+    seg_tensor_destroy(x);
+    segi_graph_free(g);
+}
+
 TEST(arena_reuses_buffers)
 {
     segi_graph *g = NULL;
@@ -146,7 +172,7 @@ TEST(arena_reuses_buffers)
     CHECK_OK(seg_tensor_wrap(SEG_DTYPE_F32, 2, (const int64_t[]){1, 1000}, xs, sizeof xs, &x));
     segi_plan *p = NULL;
     if (g)
-        CHECK_OK(segi_plan_create(g, (const seg_tensor *const[]){x}, &p));
+        CHECK_OK(segi_plan_create(g, (const seg_tensor *const[]){x}, NULL, &p));
     if (p) {
         /* Six 4000-byte values (4032 aligned), at most two alive at once. */
         CHECK_EQ_INT(segi_plan_arena_bytes(p), 2 * 4032);
@@ -189,7 +215,7 @@ TEST(inputs_that_decide_shapes_are_captured)
     CHECK_OK(seg_tensor_wrap(SEG_DTYPE_I64, 1, (const int64_t[]){2}, ss, sizeof ss, &s));
     segi_plan *p = NULL;
     if (g)
-        CHECK_OK(segi_plan_create(g, (const seg_tensor *const[]){x, s}, &p));
+        CHECK_OK(segi_plan_create(g, (const seg_tensor *const[]){x, s}, NULL, &p));
     if (p) {
         CHECK_OK(segi_plan_run(p, (const seg_tensor *const[]){x, s}));
         const seg_tensor *y = segi_plan_output(p, 0);
@@ -211,6 +237,6 @@ int main(void)
 {
     return RUN_TESTS(CASE(conv_relu_at_every_level), CASE(batchnorm_folds_into_conv),
                      CASE(sigmoid_gate_fuses_as_silu), CASE(passes_and_plan_time_folding),
-                     CASE(arena_reuses_buffers), CASE(structural_errors),
+                     CASE(arena_reuses_buffers), CASE(views_share_buffers_for_their_whole_lifetime), CASE(structural_errors),
                      CASE(inputs_that_decide_shapes_are_captured));
 }

@@ -2,6 +2,7 @@
 #include "check.h"
 
 #include <seg/seg.h>
+#include <pthread.h>
 #include <stdlib.h>
 
 static const char *data_path(const char *name)
@@ -144,8 +145,61 @@ TEST(loads_from_memory)
     free(buf);
 }
 
+typedef struct worker_job {
+    const seg_model *model;
+    const seg_tensor *x;
+    float first, last; /* of the output, after several runs */
+    seg_status st;
+} worker_job;
+
+static void *worker(void *arg)
+{
+    worker_job *j = arg;
+    seg_session *s = NULL;
+    j->st = seg_session_create(j->model, NULL, &s);
+    for (int i = 0; i < 4 && j->st == SEG_OK; i++)
+        j->st = seg_session_run(s, &j->x, 1);
+    if (j->st == SEG_OK) {
+        const seg_tensor *y = seg_session_output(s, 0);
+        const float *d = seg_tensor_const_data(y);
+        j->first = d[0];
+        j->last = d[seg_tensor_count(y) - 1];
+    }
+    seg_session_destroy(s);
+    return NULL;
+}
+
+TEST(sessions_share_a_model_across_threads)
+{
+    char path[1024];
+    const char *root = getenv("SEG_TEST_DATA");
+    snprintf(path, sizeof path, "%s/parity/segformer.onnx", root ? root : "tests/data");
+    seg_model *m = NULL;
+    CHECK_OK(seg_model_load_file(path, NULL, &m));
+    snprintf(path, sizeof path, "%s/parity/segformer.input.npy", root ? root : "tests/data");
+    seg_tensor *x = NULL;
+    CHECK_OK(seg_npy_read_file(path, NULL, &x));
+    if (!m || !x)
+        return;
+    worker_job jobs[3];
+    pthread_t th[3];
+    for (int i = 0; i < 3; i++) {
+        jobs[i] = (worker_job){m, x, 0, 0, SEG_OK};
+        CHECK(pthread_create(&th[i], NULL, worker, &jobs[i]) == 0);
+    }
+    for (int i = 0; i < 3; i++)
+        pthread_join(th[i], NULL);
+    for (int i = 0; i < 3; i++) {
+        CHECK_OK(jobs[i].st);
+        CHECK(jobs[i].first == jobs[0].first && jobs[i].last == jobs[0].last);
+    }
+    seg_tensor_destroy(x);
+    seg_model_destroy(m);
+}
+
 int main(void)
 {
     return RUN_TESTS(CASE(describes_inputs_and_outputs), CASE(runs_and_checks_inputs),
-                     CASE(load_errors), CASE(loads_from_memory));
+                     CASE(load_errors), CASE(loads_from_memory),
+                     CASE(sessions_share_a_model_across_threads));
 }

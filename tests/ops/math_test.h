@@ -49,6 +49,27 @@ static void destroy_all(int n, seg_tensor **t)
     destroy_all(sizeof((seg_tensor *[]){__VA_ARGS__}) / sizeof(seg_tensor *),           \
                 (seg_tensor *[]){__VA_ARGS__})
 
+/* Run `op_type` with output 0 written over input `alias` (which must have the output's
+ * shape and dtype), as an executor reusing buffers would. */
+static seg_status eval_in_place(const char *op_type, const segi_attr *attrs, int n_attrs,
+                                int n_in, const seg_tensor *const *in, int alias)
+{
+    const segi_op_def *def = segi_op_find(op_type);
+    segi_node_info node = {"test", op_type, 17, attrs, n_attrs};
+    seg_tensor shape = {0};
+    seg_tensor *outs[1] = {&shape};
+    segi_op_ctx ctx = {&node, n_in, in, 1, outs, 0, NULL};
+    seg_status st = def->infer(&ctx);
+    if (st != SEG_OK)
+        return st;
+    void *scratch = ctx.scratch_bytes ? malloc(ctx.scratch_bytes) : NULL;
+    outs[0] = (seg_tensor *)in[alias];
+    ctx.scratch = scratch;
+    st = def->run(&ctx);
+    free(scratch);
+    return st;
+}
+
 /* Shape and dtype of `t`, and its bytes equal to `want` (exact, for integers/bool). */
 #define CHECK_EXACT(t, dtype, ctype, rank, dims, ...)                                   \
     do {                                                                                \

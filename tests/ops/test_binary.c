@@ -241,6 +241,26 @@ TEST(sub_matches_naive_broadcasting_on_random_shapes)
     }
 }
 
+TEST(kernels_may_write_over_an_input)
+{
+    seg_tensor *a = F32(2, DIMS(2, 3), {1, 2, 3, 4, 5, 6});
+    seg_tensor *b = F32(1, DIMS(3), {10, 20, 30});
+    CHECK_OK(eval_in_place("Add", NULL, 0, 2, IN(a, b), 0));
+    CHECK_F32(a, 2, DIMS(2, 3), 0, {11, 22, 33, 14, 25, 36});
+    CHECK_OK(eval_in_place("Max", NULL, 0, 3, IN(a, b, a), 0));
+    CHECK_F32(a, 2, DIMS(2, 3), 0, {11, 22, 33, 14, 25, 36});
+    seg_tensor *x = F32(2, DIMS(2, 2), {-1, 2, 0, 0});
+    CHECK_OK(eval_in_place("Relu", NULL, 0, 1, IN(x), 0));
+    CHECK_F32(x, 2, DIMS(2, 2), 0, {0, 2, 0, 0});
+    CHECK_OK(eval_in_place("Softmax", NULL, 0, 1, IN(x), 0));
+    CHECK_F32(x, 2, DIMS(2, 2), 1e-6, {0.11920292f, 0.88079708f, 0.5f, 0.5f});
+    segi_attr axis = attr_int("axis", 0);
+    seg_tensor *z = F32(2, DIMS(2, 2), {0, 1, 0, 1});
+    CHECK_OK(eval_in_place("LogSoftmax", &axis, 1, 1, IN(z), 0));
+    CHECK_F32(z, 2, DIMS(2, 2), 1e-6, {-0.69314718f, -0.69314718f, -0.69314718f, -0.69314718f});
+    DESTROY(a, b, x, z);
+}
+
 TEST(errors_name_node_and_shapes)
 {
     seg_tensor *a = ZEROS(SEG_DTYPE_F32, 2, DIMS(2, 3));
@@ -281,5 +301,6 @@ int main(void)
                      CASE(prelu_slope_broadcasts_to_input_only), CASE(comparisons_give_bool),
                      CASE(logic_ops_on_bool), CASE(where_broadcasts_three_ways_for_any_dtype),
                      CASE(sub_matches_naive_broadcasting_on_random_shapes),
+                     CASE(kernels_may_write_over_an_input),
                      CASE(errors_name_node_and_shapes));
 }

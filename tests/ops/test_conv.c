@@ -55,10 +55,39 @@ TEST(conv2d_depthwise_wide_rows_dilated)
     CHECK_OP("Conv", a, 3, IN(G("x"), G("w"), G("b")), 1, IN(G("y")), 1e-4);
 }
 
+TEST(conv2d_depthwise_stride2_wide_rows)
+{
+    const char *c = "conv2d_depthwise_s2_wide";
+    const int64_t pads[] = {1, 3, 1, 2}, dil[] = {1, 2}, strides[] = {2, 2};
+    segi_attr a[] = {attr_int("group", 2), attr_ints("pads", pads, 4),
+                     attr_ints("dilations", dil, 2), attr_ints("strides", strides, 2)};
+    CHECK_OP("Conv", a, 4, IN(G("x"), G("w"), G("b")), 1, IN(G("y")), 1e-4);
+}
+
 TEST(conv2d_pointwise_is_direct_gemm)
 {
     const char *c = "conv2d_pointwise";
     CHECK_OP("Conv", NULL, 0, IN(G("x"), G("w"), G("b")), 1, IN(G("y")), 1e-4);
+}
+
+TEST(fused_relu_and_clip_pass_nan_through)
+{
+    seg_tensor *x = F32(3, DIMS(1, 1, 4), {NAN, -2.0f, 0.5f, 9.0f});
+    seg_tensor *w = F32(3, DIMS(1, 1, 1), {1.0f}), *y = NULL;
+    segi_attr a[3] = {attr_string("segi_activation", "relu")};
+    CHECK_OK(run_op("Conv", a, 1, 2, (const seg_tensor *const[]){x, w}, 1, &y));
+    const float *v = y ? seg_tensor_const_data(y) : NULL;
+    CHECK(v && isnan(v[0]) && v[1] == 0.0f && v[2] == 0.5f && v[3] == 9.0f);
+    seg_tensor_destroy(y);
+    a[0] = attr_string("segi_activation", "clip");
+    a[1] = attr_float("segi_activation_min", 0.0f);
+    a[2] = attr_float("segi_activation_max", 6.0f);
+    CHECK_OK(run_op("Conv", a, 3, 2, (const seg_tensor *const[]){x, w}, 1, &y));
+    v = y ? seg_tensor_const_data(y) : NULL;
+    CHECK(v && isnan(v[0]) && v[1] == 0.0f && v[2] == 0.5f && v[3] == 6.0f);
+    seg_tensor_destroy(y);
+    seg_tensor_destroy(x);
+    seg_tensor_destroy(w);
 }
 
 TEST(conv1d_and_conv3d)
@@ -105,6 +134,51 @@ TEST(conv_auto_pad_same_and_valid)
     seg_tensor_destroy(w);
     seg_tensor_destroy(x4);
     seg_tensor_destroy(w2);
+}
+
+/* y[m, i, j] of a padded stride-1 2-D conv, summed directly. */
+static double direct_conv(const float *x, const float *w, int64_t c, int64_t h, int64_t wd,
+                          int64_t k, int64_t pad, int64_t m, int64_t i, int64_t j)
+{
+    double sum = 0;
+    for (int64_t ch = 0; ch < c; ch++)
+        for (int64_t u = 0; u < k; u++)
+            for (int64_t v = 0; v < k; v++) {
+                int64_t y = i + u - pad, xx = j + v - pad;
+                if (y >= 0 && y < h && xx >= 0 && xx < wd)
+                    sum += (double)x[(ch * h + y) * wd + xx] * w[((m * c + ch) * k + u) * k + v];
+            }
+    return sum;
+}
+
+TEST(conv_im2col_tiles_match_a_direct_sum)
+{
+    /* 64 channels x 3x3 x 130 columns: a 4 MiB im2col tile holds 13 of the 20 output
+     * rows, so the output comes from two tiles. */
+    const int64_t c = 64, h = 20, wd = 130, m = 5, k = 3;
+    seg_tensor *x = tensor_of(SEG_DTYPE_F32, 4, (const int64_t[]){1, c, h, wd}, NULL);
+    seg_tensor *w = tensor_of(SEG_DTYPE_F32, 4, (const int64_t[]){m, c, k, k}, NULL);
+    float *xp = seg_tensor_data(x), *wp = seg_tensor_data(w);
+    for (size_t i = 0; i < seg_tensor_count(x); i++)
+        xp[i] = (float)((i * 7919) % 17) / 8.0f - 1.0f;
+    for (size_t i = 0; i < seg_tensor_count(w); i++)
+        wp[i] = (float)((i * 104729) % 13) / 6.0f - 1.0f;
+    const int64_t pads[] = {1, 1, 1, 1};
+    segi_attr a = attr_ints("pads", pads, 4);
+    seg_tensor *y = NULL;
+    CHECK_OK(run_op("Conv", &a, 1, 2, (const seg_tensor *const[]){x, w}, 1, &y));
+    CHECK(y && seg_tensor_count(y) == (size_t)(m * h * wd));
+    const float *yp = y ? seg_tensor_const_data(y) : NULL;
+    int bad = 0;
+    for (int64_t o = 0; yp && o < m; o++)
+        for (int64_t i = 0; i < h; i++)
+            for (int64_t j = 0; j < wd; j++)
+                bad += fabs(yp[(o * h + i) * wd + j] - direct_conv(xp, wp, c, h, wd, k, 1, o, i, j)) >
+                       1e-3;
+    CHECK_EQ_INT(bad, 0);
+    seg_tensor_destroy(x);
+    seg_tensor_destroy(w);
+    seg_tensor_destroy(y);
 }
 
 TEST(conv_errors_name_the_node)
@@ -167,6 +241,8 @@ int main(void)
     return RUN_TESTS(CASE(conv2d_asymmetric_pads_strides_dilations),
                      CASE(conv2d_groups_and_fused_activations), CASE(conv2d_depthwise_stride2),
                      CASE(conv2d_depthwise_wide_rows_dilated),
-                     CASE(conv2d_pointwise_is_direct_gemm), CASE(conv1d_and_conv3d),
-                     CASE(conv_auto_pad_same_and_valid), CASE(conv_errors_name_the_node));
+                     CASE(conv2d_depthwise_stride2_wide_rows),
+                     CASE(conv2d_pointwise_is_direct_gemm), CASE(fused_relu_and_clip_pass_nan_through), CASE(conv1d_and_conv3d),
+                     CASE(conv_auto_pad_same_and_valid),
+                     CASE(conv_im2col_tiles_match_a_direct_sum), CASE(conv_errors_name_the_node));
 }

@@ -77,6 +77,17 @@ TEST(convt_errors)
     a = attr_int("group", 3);
     CHECK_FAIL(run_op("ConvTranspose", &a, 1, 2, (const seg_tensor *const[]){x, w4}, 1, &y),
                SEG_ERR_SHAPE, "group 3");
+    const int64_t bad_shape[] = {-5, 3};
+    a = attr_ints("output_shape", bad_shape, 2);
+    CHECK_FAIL(run_op("ConvTranspose", &a, 1, 2, (const seg_tensor *const[]){x, w4}, 1, &y),
+               SEG_ERR_SHAPE, "output_shape[0] = -5");
+    seg_tensor *huge = tensor_of(SEG_DTYPE_F32, 4, (const int64_t[]){0, 4, (int64_t)1 << 39, 1},
+                                 NULL);
+    const int64_t big_stride[] = {1 << 20, 1};
+    a = attr_ints("strides", big_stride, 2);
+    CHECK_FAIL(run_op("ConvTranspose", &a, 1, 2, (const seg_tensor *const[]){huge, w4}, 1, &y),
+               SEG_ERR_LIMIT, "spatial axis 0: 549755813888 points");
+    seg_tensor_destroy(huge);
     CHECK(y == NULL);
     seg_tensor_destroy(x);
     seg_tensor_destroy(w);

@@ -84,5 +84,6 @@ TEST(scatter_nd_reductions_and_errors)
 int main(void)
 {
     return RUN_TESTS(CASE(gather_bounds_errors_name_the_node),
-                     CASE(gather_elements_and_gather_nd), CASE(scatter_nd_reductions_and_errors));
+                     CASE(gather_elements_and_gather_nd),
+                     CASE(scatter_nd_reductions_and_errors));
 }

@@ -77,6 +77,49 @@ TEST(integer_products_are_exact)
              1, IN(G("y")), 0);
 }
 
+TEST(convinteger_tiles_match_a_direct_sum)
+{
+    /* 64 channels x 3x3 x 130 columns of doubles: six output rows per 4 MiB tile, so the
+     * 20 rows take four tiles, the last one partial. */
+    const int64_t c = 64, h = 20, wd = 130, m = 3, k = 3;
+    seg_tensor *x = tensor_of(SEG_DTYPE_U8, 4, (const int64_t[]){1, c, h, wd}, NULL);
+    seg_tensor *w = tensor_of(SEG_DTYPE_I8, 4, (const int64_t[]){m, c, k, k}, NULL);
+    uint8_t *xp = seg_tensor_data(x);
+    int8_t *wp = seg_tensor_data(w);
+    for (size_t i = 0; i < seg_tensor_count(x); i++)
+        xp[i] = (uint8_t)((i * 7919) % 256);
+    for (size_t i = 0; i < seg_tensor_count(w); i++)
+        wp[i] = (int8_t)((int)((i * 104729) % 256) - 128);
+    const uint8_t xz = 100;
+    seg_tensor *x_zp = tensor_of(SEG_DTYPE_U8, 0, NULL, &xz);
+    const int64_t pads[] = {1, 1, 1, 1};
+    segi_attr a = attr_ints("pads", pads, 4);
+    seg_tensor *y = NULL;
+    CHECK_OK(run_op("ConvInteger", &a, 1, 3, (const seg_tensor *const[]){x, w, x_zp}, 1, &y));
+    const int32_t *yp = y ? seg_tensor_const_data(y) : NULL;
+    int bad = 0;
+    for (int64_t o = 0; yp && o < m; o++)
+        for (int64_t i = 0; i < h; i++)
+            for (int64_t j = 0; j < wd; j++) {
+                int64_t sum = 0;
+                for (int64_t ch = 0; ch < c; ch++)
+                    for (int64_t u = 0; u < k; u++)
+                        for (int64_t v = 0; v < k; v++) {
+                            int64_t yy = i + u - 1, xx = j + v - 1;
+                            if (yy >= 0 && yy < h && xx >= 0 && xx < wd)
+                                sum += (xp[(ch * h + yy) * wd + xx] - (int64_t)xz) *
+                                       wp[((o * c + ch) * k + u) * k + v];
+                        }
+                bad += yp[(o * h + i) * wd + j] != sum;
+            }
+    CHECK(yp != NULL);
+    CHECK_EQ_INT(bad, 0);
+    seg_tensor_destroy(x);
+    seg_tensor_destroy(w);
+    seg_tensor_destroy(x_zp);
+    seg_tensor_destroy(y);
+}
+
 TEST(quant_errors)
 {
     seg_tensor *x = F32(1, DIMS(4), {1, 2, 3, 4});
@@ -109,6 +152,12 @@ TEST(quant_errors)
     CHECK_FAIL(run_op("QLinearMatMul", NULL, 0, 8,
                       (const seg_tensor *const[]){q, s1, zpi8, q, s1, zpi8, s1, zpi8}, 1, y),
                SEG_ERR_SHAPE, "zero point (input 2) is i8 but input 0 is u8");
+    const uint8_t zu = 0;
+    seg_tensor *zpu8 = tensor_of(SEG_DTYPE_U8, 0, NULL, &zu);
+    CHECK_FAIL(run_op("QLinearMatMul", NULL, 0, 8,
+                      (const seg_tensor *const[]){q, s1, NULL, q, s1, zpu8, s1, zpu8}, 1, y),
+               SEG_ERR_FORMAT, "zero point of A / x (input 2) is required");
+    seg_tensor_destroy(zpu8);
     CHECK(y[0] == NULL);
     seg_tensor *all[] = {x, s2, s1, zp, q, zpi8, q3};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
@@ -120,5 +169,6 @@ int main(void)
     return RUN_TESTS(CASE(quantize_rounds_half_to_even_and_saturates),
                      CASE(quantize_dequantize_per_axis), CASE(dequantize_int32_per_tensor),
                      CASE(dynamic_quantize), CASE(integer_products_are_exact),
+                     CASE(convinteger_tiles_match_a_direct_sum),
                      CASE(quant_errors));
 }

@@ -40,6 +40,13 @@ TEST(tf_crop_and_resize_extrapolates)
     CHECK_OK(run_at("Resize", 13, a, 3, 4, INS(x, roi, NULL, sizes), 1, &y));
     CHECK_F32(y, 2, DIMS(2, 3), 1e-6, {-7, 1, 2, -7, 3, 4});
     seg_tensor_destroy(y);
+    /* Nearest on integers fills with the extrapolation value converted. */
+    seg_tensor *xi = I64(2, DIMS(2, 2), {1, 2, 3, 4});
+    a[0] = attr_string("mode", "nearest");
+    CHECK_OK(run_at("Resize", 13, a, 3, 4, INS(xi, roi, NULL, sizes), 1, &y));
+    CHECK_I64(y, 6, {-7, 1, 2, -7, 3, 4});
+    seg_tensor_destroy(y);
+    seg_tensor_destroy(xi);
     seg_tensor_destroy(sizes);
     seg_tensor_destroy(roi);
     seg_tensor_destroy(x);

@@ -206,7 +206,8 @@ int main(void)
     return RUN_TESTS(CASE(shape_and_size_read_only_the_shape),
                      CASE(reshape_infers_and_names_both_shapes),
                      CASE(value_inputs_must_be_known_when_planning),
-                     CASE(transpose_rejects_bad_perm), CASE(transpose_tiles_every_element_size),
+                     CASE(transpose_rejects_bad_perm),
+                     CASE(transpose_tiles_every_element_size),
                      CASE(squeeze_and_unsqueeze_check_axes), CASE(flatten_expand_tile_errors),
                      CASE(dropout_is_identity_for_inference));
 }

@@ -115,6 +115,21 @@ TEST(holes_and_corner_coordinates)
                SEG_ERR_INVALID_ARGUMENT, "contour 2 of 2");
     CHECK_FAIL(seg_contours_hierarchy(c, 5, h), SEG_ERR_INVALID_ARGUMENT, "contour 5 of 2");
     CHECK(seg_contours_points(c, 2, &n) == NULL && n == 0);
+
+    /* any non-zero byte is foreground, as in OpenCV: 255, 128 and 7 trace the same ring */
+    uint8_t big[6 * 6];
+    const uint8_t vals[3] = {255, 128, 7};
+    for (int i = 0; i < 36; i++)
+        big[i] = m[i] ? vals[i % 3] : 0;
+    seg_contours *c2 = NULL;
+    CHECK_OK(seg_contours_find(big, 6, 6, 6, SEG_CONTOUR_CCOMP, SEG_CONTOUR_APPROX_SIMPLE, &c2));
+    CHECK_EQ_INT(seg_contours_count(c2), 2);
+    for (size_t i = 0; i < 2; i++) {
+        size_t n1, n2;
+        const int32_t *p1 = seg_contours_points(c, i, &n1), *p2 = seg_contours_points(c2, i, &n2);
+        CHECK(n1 == n2 && memcmp(p1, p2, 2 * n1 * sizeof *p1) == 0);
+    }
+    seg_contours_destroy(c2);
     seg_contours_destroy(c);
 }
 

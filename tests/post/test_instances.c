@@ -10,6 +10,7 @@
 #include <seg/seg.h>
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -223,6 +224,80 @@ TEST(yolo_hand_computed_nms_and_conf)
     seg_tensor_destroy(t);
 }
 
+/* Zero-area boxes (reference §2 via torchvision.ops.nms semantics): a zero-width box
+ * and a box inside it survive NMS (0/0 IoU suppresses nothing); the zero-width box's
+ * mask is empty, so it is dropped by default and kept (empty) with keep_empty_masks.
+ * One prototype channel of ones with coefficient 1: logits 1 inside each crop. */
+TEST(yolo_zero_area_and_empty_masks)
+{
+    float v[5 * 2] = {
+        8, 8,    /* cx */
+        8, 8,    /* cy */
+        0, 8,    /* w: the first box has zero width */
+        8, 8,    /* h */
+        0.9f, 0.8f, /* class 0 */
+    };
+    float c[2] = {1, 1}, pr[16];
+    for (int i = 0; i < 16; i++)
+        pr[i] = 1.0f;
+    float o[6 * 2]; /* [1, 4 + 1 + 1, 2]: coefficients as the last channel */
+    memcpy(o, v, sizeof v);
+    memcpy(o + 10, c, sizeof c);
+    int64_t od[3] = {1, 6, 2}, pd[4] = {1, 1, 4, 4};
+    seg_tensor *t0, *tp;
+    CHECK_OK(seg_tensor_wrap(SEG_DTYPE_F32, 3, od, o, sizeof o, &t0));
+    CHECK_OK(seg_tensor_wrap(SEG_DTYPE_F32, 4, pd, pr, sizeof pr, &tp));
+    seg_instances *in = NULL;
+    CHECK_OK(seg_instances_from_yolo(t0, tp, NULL, NULL, &in));
+    CHECK_EQ_INT(seg_instances_count(in), 1);
+    CHECK(seg_instances_score(in, 0) == 0.8f);
+    int64_t rect[4];
+    const uint8_t *bits;
+    CHECK_OK(seg_instances_mask_crop(in, 0, rect, &bits));
+    /* box [4, 4, 12, 12] in the 16 x 16 input: proto crop [1, 3) upsampled x4 with
+     * zeros around (F.interpolate): src x = (x + .5) / 4 - .5 first reaches proto
+     * pixel 1 with a positive weight at x 2 and last at x 13 */
+    CHECK(rect[0] == 2 && rect[1] == 2 && rect[2] == 12 && rect[3] == 12);
+    seg_instances_destroy(in);
+    seg_yolo_params p;
+    seg_yolo_params_init(&p);
+    p.keep_empty_masks = 1;
+    CHECK_OK(seg_instances_from_yolo(t0, tp, NULL, &p, &in));
+    CHECK_EQ_INT(seg_instances_count(in), 2);
+    CHECK_OK(seg_instances_mask_crop(in, 0, rect, &bits));
+    CHECK(rect[2] == 0 && rect[3] == 0 && bits == NULL);
+    seg_rle *rle = NULL;
+    CHECK_OK(seg_instances_mask_rle(in, 0, &rle));
+    size_t n = 0;
+    const uint32_t *counts = seg_rle_counts(rle, &n);
+    CHECK(n == 1 && counts[0] == 256);
+    seg_rle_destroy(rle);
+    seg_instances_destroy(in);
+    seg_tensor_destroy(t0);
+    seg_tensor_destroy(tp);
+}
+
+/* A caller built against an older, shorter seg_yolo_params: fields past its
+ * struct_size keep their defaults, whatever the memory there holds. */
+TEST(yolo_params_struct_size_versioning)
+{
+    seg_tensor *out0 = golden("yolo_out0"), *protos = golden("yolo_protos");
+    seg_yolo_params p;
+    memset(&p, 0xff, sizeof p);
+    seg_yolo_params_init(&p);
+    p.struct_size = (uint32_t)offsetof(seg_yolo_params, layout);
+    p.layout = (seg_yolo_layout)99; /* beyond struct_size: ignored */
+    p.masks = (seg_yolo_mask_mode)99;
+    seg_input_geometry lb;
+    seg_input_geometry_init(&lb, IN_W, IN_H, ORIG_W, ORIG_H);
+    seg_instances *in = NULL;
+    CHECK_OK(seg_instances_from_yolo(out0, protos, &lb, &p, &in));
+    check_against(in, "letterbox", true);
+    seg_instances_destroy(in);
+    seg_tensor_destroy(out0);
+    seg_tensor_destroy(protos);
+}
+
 TEST(yolo_bad_inputs)
 {
     seg_tensor *out0 = golden("yolo_out0"), *protos = golden("yolo_protos"), *t;
@@ -251,6 +326,11 @@ TEST(yolo_bad_inputs)
     p.layout = SEG_YOLO_END_TO_END;
     CHECK_FAIL(seg_instances_from_yolo(out0, protos, NULL, &p, &in), SEG_ERR_SHAPE,
                "6 + 32");
+    seg_tensor *e2e = golden("yolo_e2e_out0");
+    ((float *)seg_tensor_data(e2e))[38 * 2 + 5] = -3; /* class of row 2 */
+    CHECK_FAIL(seg_instances_from_yolo(e2e, protos, NULL, &p, &in), SEG_ERR_FORMAT,
+               "class -3 of detection 2");
+    seg_tensor_destroy(e2e);
     float *v = seg_tensor_data(out0);
     v[(4 + 1) * 300 + 17] = NAN; /* class 1 of candidate 17 */
     CHECK_FAIL(seg_instances_from_yolo(out0, protos, NULL, NULL, &in), SEG_ERR_FORMAT,
@@ -375,6 +455,10 @@ TEST(paste_bad_inputs)
     CHECK_FAIL(seg_instances_from_mask_probs(tb, NULL, NULL, tm, &p, &in), SEG_ERR_FORMAT,
                "mask 1 has a NaN");
     m[5] = 0;
+    box[2] = INFINITY;
+    CHECK_FAIL(seg_instances_from_mask_probs(tb, NULL, NULL, tm, &p, &in), SEG_ERR_LIMIT,
+               "box 0 coordinate inf");
+    box[2] = 4;
     box[1] = NAN;
     CHECK_FAIL(seg_instances_from_mask_probs(tb, NULL, NULL, tm, &p, &in), SEG_ERR_FORMAT,
                "box 0 has a NaN");
@@ -403,7 +487,9 @@ int main(void)
                      CASE(yolo_native_masks_match_ultralytics),
                      CASE(yolo_native_masks_explicit_geometry), CASE(yolo_legacy_sigmoid_masks),
                      CASE(yolo_end_to_end_layout), CASE(nms_matches_torchvision),
-                     CASE(yolo_hand_computed_nms_and_conf), CASE(yolo_bad_inputs),
+                     CASE(yolo_hand_computed_nms_and_conf), CASE(yolo_zero_area_and_empty_masks),
+                     CASE(yolo_params_struct_size_versioning),
+                     CASE(yolo_bad_inputs),
                      CASE(paste_torchvision), CASE(paste_detectron2),
                      CASE(paste_hand_computed_uniform_mask), CASE(paste_bad_inputs));
 }

@@ -206,6 +206,19 @@ TEST(deeplab_hand_computed)
     int32_t want[6] = {1001, 1001, 1001, 1002, 1002, 7000};
     for (int i = 0; i < 6; i++)
         CHECK_EQ_INT(ids[i], want[i]);
+    /* COCO PNG of ids above 255: 1001 = (233, 3, 0), 7000 = (88, 27, 0) */
+    char png[] = "/tmp/seg-panoptic-dl-XXXXXX";
+    int fd = mkstemp(png);
+    CHECK(fd >= 0);
+    close(fd);
+    CHECK_OK(seg_panoptic_write_png(pan, png));
+    seg_tensor *dec = NULL;
+    CHECK_OK(seg_image_decode_file(png, NULL, &dec));
+    unlink(png);
+    const uint8_t *px = seg_tensor_const_data(dec);
+    CHECK(px[0] == 233 && px[1] == 3 && px[2] == 0);
+    CHECK(px[15] == 88 && px[16] == 27 && px[17] == 0);
+    seg_tensor_destroy(dec);
     seg_panoptic_destroy(pan);
     p.ids.scheme = SEG_PANOPTIC_IDS_CONSECUTIVE;
     p.center_threshold = 0.95f; /* no centers: thing pixels become void (0) */
@@ -353,12 +366,18 @@ TEST(bad_inputs)
                SEG_ERR_INVALID_ARGUMENT, "nms_kernel 4");
     CHECK_FAIL(seg_panoptic_from_deeplab(dsem, ctr, ctr, things, 1, NULL, &pan), SEG_ERR_SHAPE,
                "offsets must be [2, 40, 56]");
+    ((float *)seg_tensor_data(off))[40 * 56 + 2 * 56 + 7] = NAN;
+    CHECK_FAIL(seg_panoptic_from_deeplab(dsem, ctr, off, things, 1, NULL, &pan),
+               SEG_ERR_FORMAT, "offset dx at (y 2, x 7) is NaN");
     ((float *)seg_tensor_data(ctr))[3 * 56 + 5] = NAN;
     CHECK_FAIL(seg_panoptic_from_deeplab(dsem, ctr, off, things, 1, NULL, &pan),
                SEG_ERR_FORMAT, "(y 3, x 5) is NaN");
     /* Mask2Former: Q mismatch, NaN class logit */
     CHECK_FAIL(seg_panoptic_from_mask2former(cls, ctr, things, 1, NULL, &pan), SEG_ERR_SHAPE,
                "disagree on Q");
+    ((float *)seg_tensor_data(masks))[20 * 24 * 4 + 3] = NAN;
+    CHECK_FAIL(seg_panoptic_from_mask2former(cls, masks, things, 1, NULL, &pan),
+               SEG_ERR_FORMAT, "mask logit of query 4 at 3 is NaN");
     ((float *)seg_tensor_data(cls))[6 * 2 + 1] = NAN;
     CHECK_FAIL(seg_panoptic_from_mask2former(cls, masks, things, 1, NULL, &pan),
                SEG_ERR_FORMAT, "class logit 1 of query 2 is NaN");

@@ -5,7 +5,9 @@
  * implementation of the format (column-major flatten, run lengths starting with zeros,
  * the compressed-string codec, dense IoU / merge / bbox) and a rule-by-rule Python
  * transcription of pycocotools frPoly. The hand-computed cases of the reference sheet
- * (2x2 -> "13", the 81-pixel square) are checked directly below. */
+ * (2x2 -> "13", the 81-pixel square) are checked directly below, and so is a string that
+ * pycocotools itself wrote (from its regression tests): decoded and re-encoded byte for
+ * byte. */
 #include "check.h"
 #include "golden.h"
 
@@ -454,6 +456,9 @@ TEST(bad_polygons)
     nan_xy[3] = 1e30;
     CHECK_FAIL(seg_rle_from_polygon(9, 9, nan_xy, 6, &r), SEG_ERR_INVALID_ARGUMENT,
                "coordinate 3 is 1e+30");
+    const double far[6] = {0, 0, 1e7, 0, 0, 1e7};
+    CHECK_FAIL(seg_rle_from_polygon(9, 9, far, 6, &r), SEG_ERR_LIMIT,
+               "more than 2^27 (coordinates far outside the 9x9 image?)");
     const double inf_box[4] = {0, 0, INFINITY, 1};
     CHECK_FAIL(seg_rle_from_box(9, 9, inf_box, &r), SEG_ERR_INVALID_ARGUMENT,
                "coordinate 2 is inf");

@@ -3,6 +3,8 @@
 #include "check.h"
 #include "results_golden.h"
 
+#include "post/simd.h"
+
 #include <seg/seg.h>
 
 #include <stdlib.h>
@@ -279,6 +281,28 @@ TEST(write_indexed_png)
     seg_tensor_destroy(x);
 }
 
+/* The vector exp used by the softmax stays within a few ulp of expf on [-86.5, 0]. */
+TEST(vector_exp_accuracy)
+{
+    double worst = 0;
+    for (int i = 0; i <= 400000; i++) {
+        float x[4];
+        for (int k = 0; k < 4; k++)
+            x[k] = -86.5f * (float)(4 * i + k) / 1600003.0f;
+        float y[4];
+        segi_store4(y, segi_exp4_nonpos(segi_load4(x)));
+        for (int k = 0; k < 4; k++) {
+            double want = exp((double)x[k]);
+            worst = fmax(worst, fabs(y[k] - want) / want);
+        }
+    }
+    CHECK(worst < 4 * 5.96e-8); /* 4 ulp */
+    float z[4] = {0, -200, -1e30f, -INFINITY}, out[4];
+    segi_store4(out, segi_exp4_nonpos(segi_load4(z)));
+    CHECK(out[0] == 1.0f);
+    CHECK(out[1] > 0 && out[1] < 1e-37f && out[3] < 1e-37f);
+}
+
 TEST(bad_inputs)
 {
     seg_semantic *s = (seg_semantic *)0x1;
@@ -337,6 +361,6 @@ int main(void)
                      CASE(crop_then_resize_matches_detectron2_postprocess),
                      CASE(twenty_one_classes_4x_and_i32_labels),
                      CASE(single_channel_sigmoid_threshold), CASE(ties_go_to_lowest_class),
-                     CASE(hand_computed_half_pixel_ramp), CASE(palette_names_overlay), CASE(write_indexed_png),
+                     CASE(hand_computed_half_pixel_ramp), CASE(palette_names_overlay), CASE(write_indexed_png), CASE(vector_exp_accuracy),
                      CASE(bad_inputs));
 }

@@ -7,16 +7,12 @@
  * repeated N more times and the median and minimum latency of seg_session_run printed.
  */
 #include "commands.h"
+#include "model_io.h"
 
-#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
-
-#define MAX_INPUTS 64
 
 static int usage(FILE *out)
 {
@@ -28,21 +24,10 @@ static int usage(FILE *out)
 
 typedef struct infer_args {
     const char *model, *outdir;
-    const char *specs[MAX_INPUTS];
+    const char *specs[MODEL_IO_MAX_INPUTS];
     int n_specs;
     long threads, iters;
 } infer_args;
-
-static bool parse_long(const char *s, long lo, long *out)
-{
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (errno || !*s || *end || v < lo)
-        return false;
-    *out = v;
-    return true;
-}
 
 /* 0 on success, else the exit code. */
 static int parse(int argc, char **argv, infer_args *a)
@@ -59,7 +44,7 @@ static int parse(int argc, char **argv, infer_args *a)
             fprintf(stderr, "seg infer: %s needs a value\n", arg);
             return 2;
         }
-        if (!strcmp(arg, "--input") && a->n_specs < MAX_INPUTS)
+        if (!strcmp(arg, "--input") && a->n_specs < MODEL_IO_MAX_INPUTS)
             a->specs[a->n_specs++] = val;
         else if (!strcmp(arg, "--outdir"))
             a->outdir = val;
@@ -78,79 +63,7 @@ static int parse(int argc, char **argv, infer_args *a)
     return 0;
 }
 
-static void escape(const char *name, char *out, size_t cap)
-{
-    size_t n = 0;
-    if (!*name)
-        snprintf(out, cap, "%%");
-    for (size_t i = 0; name[i] && n + 4 < cap; i++) {
-        unsigned char c = (unsigned char)name[i];
-        bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                     (c >= '0' && c <= '9') || c == '_' || c == '-' || (c == '.' && i > 0);
-        n += (size_t)snprintf(out + n, cap - n, plain ? "%c" : "%%%02X", c);
-    }
-    if (*name)
-        out[n] = '\0';
-}
-
-static seg_status read_inputs(const seg_model *m, const infer_args *a, const char **names,
-                              seg_tensor **ts)
-{
-    for (int i = 0; i < a->n_specs; i++) {
-        const char *spec = a->specs[i], *eq = strchr(spec, '=');
-        const char *file = eq ? eq + 1 : spec;
-        if (eq) {
-            names[i] = strndup(spec, (size_t)(eq - spec));
-        } else if (seg_model_input_count(m) == 1) {
-            names[i] = strdup(seg_model_input_name(m, 0));
-        } else {
-            fprintf(stderr, "seg infer: --input '%s' needs NAME= (the model has %zu inputs)\n",
-                    spec, seg_model_input_count(m));
-            return SEG_ERR_INVALID_ARGUMENT;
-        }
-        if (!names[i])
-            return SEG_ERR_OUT_OF_MEMORY;
-        seg_status st = seg_npy_read_file(file, NULL, &ts[i]);
-        if (st != SEG_OK)
-            return st;
-    }
-    return SEG_OK;
-}
-
-static seg_status write_outputs(const seg_model *m, const seg_session *s, const char *dir)
-{
-    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
-        fprintf(stderr, "seg infer: cannot create %s: %s\n", dir, strerror(errno));
-        return SEG_ERR_IO;
-    }
-    for (size_t i = 0; i < seg_model_output_count(m); i++) {
-        char file[1024], path[4096];
-        escape(seg_model_output_name(m, i), file, sizeof file);
-        if (snprintf(path, sizeof path, "%s/%s.npy", dir, file) >= (int)sizeof path)
-            return SEG_ERR_LIMIT;
-        seg_status st = seg_npy_write_file(seg_session_output(s, i), path);
-        if (st != SEG_OK)
-            return st;
-        printf("%s\n", path);
-    }
-    return SEG_OK;
-}
-
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static int by_value(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static seg_status time_runs(seg_session *s, const char **names, seg_tensor **ts, int n,
-                            long iters)
+static seg_status time_runs(seg_session *s, const model_inputs *in, long iters)
 {
     double *ms = calloc((size_t)iters, sizeof *ms);
     if (!ms)
@@ -158,12 +71,11 @@ static seg_status time_runs(seg_session *s, const char **names, seg_tensor **ts,
     seg_status st = SEG_OK;
     for (long i = 0; i < iters && st == SEG_OK; i++) {
         double t0 = now_ms();
-        st = seg_session_run_named(s, names, (const seg_tensor *const *)ts, (size_t)n);
+        st = model_inputs_run(s, in);
         ms[i] = now_ms() - t0;
     }
     if (st == SEG_OK) {
-        qsort(ms, (size_t)iters, sizeof *ms, by_value);
-        double median = iters % 2 ? ms[iters / 2] : (ms[iters / 2 - 1] + ms[iters / 2]) / 2;
+        double median = median_of(ms, (size_t)iters);
         printf("latency over %ld runs: median %.3f ms, min %.3f ms\n", iters, median, ms[0]);
     }
     free(ms);
@@ -179,28 +91,24 @@ int cmd_infer(int argc, char **argv)
     seg_options *o = NULL;
     seg_model *m = NULL;
     seg_session *s = NULL;
-    const char *names[MAX_INPUTS] = {0};
-    seg_tensor *ts[MAX_INPUTS] = {0};
+    model_inputs in = {0};
     seg_status st = seg_options_create(&o);
     if (st == SEG_OK)
         st = seg_options_set_int(o, SEG_OPT_THREADS, a.threads);
     if (st == SEG_OK)
         st = seg_model_load_file(a.model, o, &m);
     if (st == SEG_OK)
-        st = read_inputs(m, &a, names, ts);
+        st = model_inputs_read(m, a.specs, a.n_specs, "infer", &in);
     if (st == SEG_OK)
         st = seg_session_create(m, o, &s);
     if (st == SEG_OK)
-        st = seg_session_run_named(s, names, (const seg_tensor *const *)ts, (size_t)a.n_specs);
+        st = model_inputs_run(s, &in);
     if (st == SEG_OK)
-        st = write_outputs(m, s, a.outdir);
+        st = model_outputs_write(m, s, a.outdir, "infer");
     if (st == SEG_OK && a.iters > 0)
-        st = time_runs(s, names, ts, a.n_specs, a.iters);
+        st = time_runs(s, &in, a.iters);
     rc = st == SEG_OK ? 0 : cmd_fail("infer", st);
-    for (int i = 0; i < a.n_specs; i++) {
-        free((char *)names[i]);
-        seg_tensor_destroy(ts[i]);
-    }
+    model_inputs_free(&in);
     seg_session_destroy(s);
     seg_model_destroy(m);
     seg_options_destroy(o);

@@ -81,8 +81,26 @@ static int print_histogram(const seg_model *m)
     return 0;
 }
 
-/* Inputs shaped as declared, symbolic or unknown dimensions taken as 1. */
-static seg_status declared_inputs(const seg_model *m, seg_tensor **ts)
+#define MAX_DIMS 16
+
+/* --dim NAME=N values for symbolic dimensions. */
+typedef struct dim_values {
+    const char *spec[MAX_DIMS];
+    int n;
+} dim_values;
+
+/* The value given for symbolic dimension `name`, or 1. */
+static int64_t dim_value(const dim_values *dv, const char *name)
+{
+    size_t len = name ? strlen(name) : 0;
+    for (int i = 0; name && i < dv->n; i++)
+        if (strncmp(dv->spec[i], name, len) == 0 && dv->spec[i][len] == '=')
+            return strtoll(dv->spec[i] + len + 1, NULL, 10);
+    return 1;
+}
+
+/* Inputs shaped as declared, symbolic dimensions as given by --dim, others 1. */
+static seg_status declared_inputs(const seg_model *m, const dim_values *dv, seg_tensor **ts)
 {
     for (size_t i = 0; i < seg_model_input_count(m); i++) {
         seg_dtype dt;
@@ -94,25 +112,26 @@ static seg_status declared_inputs(const seg_model *m, seg_tensor **ts)
         if (rank < 0 || !dt)
             return SEG_ERR_UNSUPPORTED;
         for (int d = 0; d < rank; d++)
-            dims[d] = dims[d] < 0 ? 1 : dims[d];
+            dims[d] = dims[d] < 0 ? dim_value(dv, seg_model_input_dim_name(m, i, d)) : dims[d];
         if ((st = seg_tensor_create(dt, rank, dims, &ts[i])))
             return st;
     }
     return SEG_OK;
 }
 
-static void print_costs(const seg_model *m)
+static void print_costs(const seg_model *m, const dim_values *dv)
 {
     size_t n = seg_model_input_count(m);
     seg_tensor **ts = calloc(n + 1, sizeof *ts);
     seg_session *s = NULL;
-    seg_status st = ts ? declared_inputs(m, ts) : SEG_ERR_OUT_OF_MEMORY;
+    seg_status st = ts ? declared_inputs(m, dv, ts) : SEG_ERR_OUT_OF_MEMORY;
     if (st == SEG_OK)
         st = seg_session_create(m, NULL, &s);
     if (st == SEG_OK)
         st = seg_session_prepare(s, (const seg_tensor *const *)ts, n);
     if (st == SEG_OK) {
-        printf("conv FLOPs (declared input shapes, symbolic dims = 1): %.3f G\n",
+        printf("conv FLOPs (declared input shapes; symbolic dims from --dim, else 1): "
+               "%.3f G\n",
                (double)seg_session_conv_flops(s) / 1e9);
         printf("arena: %zu bytes (%.2f MiB)\n", seg_session_arena_bytes(s),
                (double)seg_session_arena_bytes(s) / (1 << 20));
@@ -128,18 +147,36 @@ static void print_costs(const seg_model *m)
     free(ts);
 }
 
+static int usage(FILE *out)
+{
+    fprintf(out, "usage: seg info MODEL.onnx [--dim NAME=N ...]\n"
+                 "  --dim gives symbolic input dimensions a size for the FLOPs and arena "
+                 "(default 1)\n");
+    return out == stdout ? 0 : 2;
+}
+
 int cmd_info(int argc, char **argv)
 {
-    if (argc != 2 || argv[1][0] == '-') {
-        fprintf(argc == 2 && strcmp(argv[1], "--help") == 0 ? stdout : stderr,
-                "usage: seg info MODEL.onnx\n");
-        return argc == 2 && strcmp(argv[1], "--help") == 0 ? 0 : 2;
+    const char *path = NULL;
+    dim_values dv = {{0}, 0};
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--help") == 0)
+            return usage(stdout);
+        if (strcmp(argv[i], "--dim") == 0 && i + 1 < argc && strchr(argv[i + 1], '=') &&
+            dv.n < MAX_DIMS)
+            dv.spec[dv.n++] = argv[++i];
+        else if (argv[i][0] != '-' && !path)
+            path = argv[i];
+        else
+            return usage(stderr);
     }
+    if (!path)
+        return usage(stderr);
     seg_model *m = NULL;
-    seg_status st = seg_model_load_file(argv[1], NULL, &m);
+    seg_status st = seg_model_load_file(path, NULL, &m);
     if (st != SEG_OK)
         return cmd_fail("info", st);
-    printf("model: %s\nopset: %lld\n", argv[1], (long long)seg_model_opset(m));
+    printf("model: %s\nopset: %lld\n", path, (long long)seg_model_opset(m));
     int rc = print_values(m, true);
     if (!rc)
         rc = print_values(m, false);
@@ -147,7 +184,7 @@ int cmd_info(int argc, char **argv)
         rc = print_histogram(m);
     if (!rc) {
         printf("parameters: %llu\n", (unsigned long long)seg_model_parameter_count(m));
-        print_costs(m);
+        print_costs(m, &dv);
     }
     seg_model_destroy(m);
     return rc;

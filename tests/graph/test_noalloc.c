@@ -1,0 +1,111 @@
+/* A steady-state seg_session_run makes no heap allocation: malloc and friends are
+ * interposed and counted while a planned session runs real networks again. */
+#include "check.h"
+
+#include <seg/seg.h>
+#include <dlfcn.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+
+#if defined(__SANITIZE_ADDRESS__)
+#define SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SANITIZED 1
+#endif
+#endif
+
+#ifndef SANITIZED
+extern void *__libc_malloc(size_t);
+extern void *__libc_calloc(size_t, size_t);
+extern void *__libc_realloc(void *, size_t);
+extern void *__libc_memalign(size_t, size_t);
+extern void __libc_free(void *);
+
+static atomic_int counting;
+static atomic_long allocations;
+
+/* OpenBLAS's threaded GEMM allocates per call on its own; that is outside libseg's
+ * control (see docs/runtime.md), so callers inside libopenblas are not counted. */
+static void count(void *caller)
+{
+    if (!atomic_load(&counting))
+        return;
+    Dl_info info;
+    if (dladdr(caller, &info) && info.dli_fname && strstr(info.dli_fname, "openblas"))
+        return;
+    atomic_fetch_add(&allocations, 1);
+}
+
+#define CALLER __builtin_return_address(0)
+void *malloc(size_t n) { count(CALLER); return __libc_malloc(n); }
+void *calloc(size_t n, size_t s) { count(CALLER); return __libc_calloc(n, s); }
+void *realloc(void *p, size_t n) { count(CALLER); return __libc_realloc(p, n); }
+void *aligned_alloc(size_t a, size_t n) { count(CALLER); return __libc_memalign(a, n); }
+void free(void *p) { __libc_free(p); }
+#endif
+
+static seg_tensor *npy(const char *name)
+{
+    char path[1024];
+    const char *root = getenv("SEG_TEST_DATA");
+    snprintf(path, sizeof path, "%s/parity/%s", root ? root : "tests/data", name);
+    seg_tensor *t = NULL;
+    CHECK_OK(seg_npy_read_file(path, NULL, &t));
+    return t;
+}
+
+static void steady_state(const char *model, int threads)
+{
+    char path[1024], input[256];
+    const char *root = getenv("SEG_TEST_DATA");
+    snprintf(path, sizeof path, "%s/parity/%s.onnx", root ? root : "tests/data", model);
+    snprintf(input, sizeof input, "%s.input.npy", model);
+    seg_options *o = NULL;
+    seg_model *m = NULL;
+    seg_session *s = NULL;
+    seg_tensor *x = npy(input);
+    CHECK_OK(seg_options_create(&o));
+    CHECK_OK(seg_options_set_int(o, SEG_OPT_THREADS, threads));
+    CHECK_OK(seg_model_load_file(path, o, &m));
+    if (m)
+        CHECK_OK(seg_session_create(m, o, &s));
+    if (s && x) {
+        const seg_tensor *in[1] = {x};
+        for (int i = 0; i < 2; i++) /* plan, and let BLAS set up its buffers */
+            CHECK_OK(seg_session_run(s, in, 1));
+#ifndef SANITIZED
+        atomic_store(&allocations, 0);
+        atomic_store(&counting, 1);
+#endif
+        for (int i = 0; i < 3; i++)
+            CHECK_OK(seg_session_run(s, in, 1));
+#ifndef SANITIZED
+        atomic_store(&counting, 0);
+        long n = atomic_load(&allocations);
+        if (n)
+            fprintf(stderr, "%s, %d threads: %ld allocations in 3 runs\n", model, threads, n);
+        CHECK_EQ_INT(n, 0);
+#endif
+    }
+    seg_session_destroy(s);
+    seg_model_destroy(m);
+    seg_options_destroy(o);
+    seg_tensor_destroy(x);
+}
+
+TEST(runs_allocate_nothing)
+{
+    steady_state("deeplabv3_mbv3", 1);
+    steady_state("segformer", 2);
+    steady_state("unet_fp16", 1);
+}
+
+int main(void)
+{
+#ifdef SANITIZED
+    return 77; /* the sanitizer owns malloc */
+#else
+    return RUN_TESTS(CASE(runs_allocate_nothing));
+#endif
+}
