@@ -15,5 +15,6 @@
 #include "seg_metrics.h"
 #include "seg_image.h"
 #include "seg_model.h"
+#include "seg_profile.h"
 
 #endif /* SEG_H */

@@ -16,6 +16,7 @@ int cmd_eval(int argc, char **argv);
 int cmd_preprocess(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_infer(int argc, char **argv);
+int cmd_run(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 
 /* Print "seg NAME: <status>: <seg_last_error()>" to stderr and return 1. */

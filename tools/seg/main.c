@@ -10,6 +10,7 @@ static const seg_command commands[] = {
     {"preprocess", "decode, resize/letterbox and normalise an image into .npy/.png", cmd_preprocess},
     {"info", "describe a model: inputs, outputs, operators, costs", cmd_info},
     {"infer", "run a model on .npy inputs, write .npy outputs", cmd_infer},
+    {"run", "segment images with a model and its profile, write results", cmd_run},
     {"bench", "time a model: load, latency, peak memory", cmd_bench},
 };
 

@@ -1,0 +1,493 @@
+/* seg_run_image(): pre-process an image as a profile says, run the session, decode the
+ * outputs and map them back to the original image. */
+#include "run/profile.h"
+
+#include "core/error.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct seg_result {
+    seg_task task;
+    seg_semantic *semantic;
+    seg_instances *instances;
+    seg_panoptic *panoptic;
+};
+
+/* Where the original image sits inside the network input. */
+typedef struct run_geom {
+    int64_t orig_h, orig_w;
+    int64_t in_h, in_w;
+    int64_t top, left, rh, rw; /* the resized image inside the input */
+    double scale;              /* letterbox gain; 0 for keep/stretch */
+} run_geom;
+
+/* A threshold the profile may leave unset (NaN): then the decoder's own default. */
+static float threshold(float profile_value, float decoder_default)
+{
+    return isnan(profile_value) ? decoder_default : profile_value;
+}
+
+/* A new u8 [H, W, 3] image: grey repeated, alpha dropped. */
+static seg_status to_rgb(const seg_tensor *img, seg_tensor **out)
+{
+    int rank = seg_tensor_rank(img);
+    int64_t c = rank == 3 ? seg_tensor_dim(img, 2) : 0;
+    if (seg_tensor_dtype(img) != SEG_DTYPE_U8 || rank != 3 || (c != 1 && c != 3 && c != 4))
+        return segi_error(SEG_ERR_SHAPE, "seg_run_image: image must be u8 [H, W, 1|3|4], got "
+                                         "%s rank %d", seg_dtype_name(seg_tensor_dtype(img)), rank);
+    int64_t h = seg_tensor_dim(img, 0), w = seg_tensor_dim(img, 1);
+    int64_t dims[3] = {h, w, 3};
+    seg_status st = seg_tensor_create(SEG_DTYPE_U8, 3, dims, out);
+    if (st != SEG_OK)
+        return st;
+    const uint8_t *s = seg_tensor_const_data(img);
+    uint8_t *d = seg_tensor_data(*out);
+    for (int64_t i = 0; i < h * w; i++)
+        for (int k = 0; k < 3; k++)
+            d[i * 3 + k] = s[i * c + (c >= 3 ? k : 0)];
+    return SEG_OK;
+}
+
+/* Resize or letterbox `rgb` into the network's input size, recording the geometry. */
+static seg_status fit_image(const seg_profile *p, const seg_tensor *rgb, run_geom *g,
+                            seg_tensor **out)
+{
+    *g = (run_geom){.orig_h = seg_tensor_dim(rgb, 0), .orig_w = seg_tensor_dim(rgb, 1)};
+    if (p->fit == SEGI_FIT_KEEP) {
+        g->in_h = g->rh = g->orig_h;
+        g->in_w = g->rw = g->orig_w;
+        g->scale = 1;
+        return seg_tensor_clone(rgb, out);
+    }
+    g->in_h = g->rh = p->height;
+    g->in_w = g->rw = p->width;
+    if (p->fit == SEGI_FIT_STRETCH)
+        return seg_image_resize(rgb, p->height, p->width, SEG_INTERP_BILINEAR, out);
+    seg_letterbox lb = {.struct_size = sizeof lb};
+    seg_status st = seg_image_letterbox(rgb, p->height, p->width, p->pad_value, &lb, out);
+    g->top = lb.pad_top;
+    g->left = lb.pad_left;
+    g->rh = lb.resized_h;
+    g->rw = lb.resized_w;
+    g->scale = lb.scale;
+    return st;
+}
+
+static seg_status run_session(const seg_model *model, seg_session *session,
+                              const seg_profile *p, const seg_tensor *input)
+{
+    const char *name = p->input;
+    if (!name) {
+        if (seg_model_input_count(model) != 1)
+            return segi_error(SEG_ERR_INVALID_ARGUMENT,
+                              "seg_run_image: the model has %zu inputs; name one in "
+                              "preprocess.input", seg_model_input_count(model));
+        name = seg_model_input_name(model, 0);
+    }
+    return seg_session_run_named(session, &name, &input, 1);
+}
+
+/* Output `i` of the decoder: the profile's named output, else the model's i-th. */
+static seg_status get_output(const seg_model *model, const seg_session *session,
+                             const seg_profile *p, size_t i, const seg_tensor **out)
+{
+    size_t index = i;
+    if (i < p->n_outputs) {
+        seg_status st = seg_model_find_output(model, p->outputs[i], &index);
+        if (st != SEG_OK)
+            return segi_error_context(st, "postprocess.outputs[%zu]", i);
+    } else if (i >= seg_model_output_count(model)) {
+        return segi_error(SEG_ERR_NOT_FOUND, "seg_run_image: the decoder needs output %zu but "
+                                             "the model has %zu", i, seg_model_output_count(model));
+    }
+    *out = seg_session_output(session, index);
+    return *out ? SEG_OK : segi_error(SEG_ERR_INTERNAL, "seg_run_image: output %zu missing", index);
+}
+
+/* The padding-free region of an [.., lh, lw] output, in its own pixels: top, left, h, w. */
+static void output_crop(const run_geom *g, int64_t lh, int64_t lw, int64_t c[4])
+{
+    c[0] = llround((double)g->top * lh / g->in_h);
+    c[1] = llround((double)g->left * lw / g->in_w);
+    c[2] = llround((double)g->rh * lh / g->in_h);
+    c[3] = llround((double)g->rw * lw / g->in_w);
+    c[2] = c[2] < 1 ? 1 : c[2] > lh - c[0] ? lh - c[0] : c[2];
+    c[3] = c[3] < 1 ? 1 : c[3] > lw - c[1] ? lw - c[1] : c[3];
+}
+
+static seg_status spatial_dims(const seg_tensor *t, const char *what, int64_t *h, int64_t *w)
+{
+    int rank = seg_tensor_rank(t);
+    if (rank < 2 || seg_tensor_dtype(t) != SEG_DTYPE_F32)
+        return segi_error(SEG_ERR_SHAPE, "seg_run_image: %s must be f32 [.., H, W], got %s "
+                                         "rank %d", what, seg_dtype_name(seg_tensor_dtype(t)), rank);
+    *h = seg_tensor_dim(t, rank - 2);
+    *w = seg_tensor_dim(t, rank - 1);
+    return SEG_OK;
+}
+
+static seg_status decode_semantic(const seg_profile *p, const run_geom *g,
+                                  const seg_tensor *logits, seg_semantic **out)
+{
+    int64_t lh, lw, c[4];
+    seg_status st = spatial_dims(logits, "the logits", &lh, &lw);
+    if (st != SEG_OK)
+        return st;
+    output_crop(g, lh, lw, c);
+    seg_semantic_params sp;
+    seg_semantic_params_init(&sp);
+    sp.out_height = g->orig_h;
+    sp.out_width = g->orig_w;
+    sp.crop_top = c[0];
+    sp.crop_left = c[1];
+    sp.crop_height = c[2];
+    sp.crop_width = c[3];
+    if (p->decoder == SEGI_DEC_SIGMOID) {
+        sp.outputs = SEG_SEMANTIC_PROBABILITIES;
+        sp.threshold = p->mask_threshold;
+    }
+    seg_semantic *sem;
+    if ((st = seg_semantic_from_logits(logits, &sp, &sem)) != SEG_OK)
+        return st;
+    size_t n = seg_semantic_num_classes(sem);
+    for (size_t i = 0; st == SEG_OK && i < n && i < p->n_classes; i++)
+        st = seg_semantic_set_class_name(sem, i, p->class_names[i]);
+    if (st == SEG_OK && p->n_colors)
+        st = seg_semantic_set_palette(sem, p->palette, p->n_colors);
+    if (st != SEG_OK)
+        seg_semantic_destroy(sem);
+    else
+        *out = sem;
+    return st;
+}
+
+static seg_status decode_yolo(const seg_model *model, const seg_session *session,
+                              const seg_profile *p, const run_geom *g, seg_instances **out)
+{
+    if (p->fit == SEGI_FIT_STRETCH)
+        return segi_error(SEG_ERR_UNSUPPORTED, "seg_run_image: yolo-seg needs preprocess.resize "
+                                               "\"letterbox\" or size \"keep\"");
+    const seg_tensor *out0, *protos;
+    seg_status st = get_output(model, session, p, 0, &out0);
+    if (st == SEG_OK)
+        st = get_output(model, session, p, 1, &protos);
+    if (st != SEG_OK)
+        return st;
+    seg_input_geometry geo;
+    seg_input_geometry_init(&geo, g->in_w, g->in_h, g->orig_w, g->orig_h);
+    geo.scale = g->scale;
+    geo.pad_left = (double)g->left;
+    geo.pad_top = (double)g->top;
+    seg_yolo_params yp;
+    seg_yolo_params_init(&yp);
+    yp.conf_threshold = threshold(p->score_threshold, 0.25f);
+    yp.iou_threshold = p->iou_threshold;
+    yp.max_det = p->max_det;
+    yp.masks = SEG_YOLO_MASKS_NATIVE;
+    return seg_instances_from_yolo(out0, protos, &geo, &yp, out);
+}
+
+/* A new tensor of the rows `keep[0..n)` of `t` (first axis). */
+static seg_status gather_rows(const seg_tensor *t, const size_t *keep, size_t n, seg_tensor **out)
+{
+    int64_t dims[SEG_MAX_RANK];
+    int rank = seg_tensor_rank(t);
+    memcpy(dims, seg_tensor_dims(t), (size_t)rank * sizeof *dims);
+    size_t row = dims[0] ? seg_tensor_nbytes(t) / (size_t)dims[0] : 0;
+    dims[0] = (int64_t)n;
+    seg_status st = seg_tensor_create(seg_tensor_dtype(t), rank, dims, out);
+    for (size_t i = 0; st == SEG_OK && i < n; i++)
+        memcpy((uint8_t *)seg_tensor_data(*out) + i * row,
+               (const uint8_t *)seg_tensor_const_data(t) + keep[i] * row, row);
+    return st;
+}
+
+/* Map kept boxes from the network input to the image, in place. */
+static void boxes_to_image(seg_tensor *boxes, const run_geom *g)
+{
+    float *b = seg_tensor_data(boxes);
+    double sx = (double)g->rw / (double)g->orig_w, sy = (double)g->rh / (double)g->orig_h;
+    for (int64_t i = 0; i < seg_tensor_dim(boxes, 0) * 4; i++) {
+        int x = i % 2 == 0;
+        double v = ((double)b[i] - (double)(x ? g->left : g->top)) / (x ? sx : sy);
+        double hi = (double)(x ? g->orig_w : g->orig_h);
+        b[i] = (float)(v < 0 ? 0 : v > hi ? hi : v);
+    }
+}
+
+/* torchvision Mask R-CNN outputs: boxes [N, 4], labels [N], scores [N], masks
+ * [N, 1, M, M]; keep score > threshold, map boxes to the image, paste the masks. */
+static seg_status decode_maskrcnn(const seg_model *model, const seg_session *session,
+                                  const seg_profile *p, const run_geom *g, seg_instances **out)
+{
+    const seg_tensor *t[4];
+    seg_status st = SEG_OK;
+    for (size_t i = 0; st == SEG_OK && i < 4; i++)
+        st = get_output(model, session, p, i, &t[i]);
+    if (st != SEG_OK)
+        return st;
+    int64_t n = seg_tensor_rank(t[2]) == 1 ? seg_tensor_dim(t[2], 0) : -1;
+    if (n < 0 || seg_tensor_dtype(t[2]) != SEG_DTYPE_F32 || seg_tensor_rank(t[0]) != 2 ||
+        seg_tensor_dim(t[0], 0) != n || seg_tensor_dim(t[0], 1) != 4 ||
+        seg_tensor_dtype(t[0]) != SEG_DTYPE_F32 || seg_tensor_rank(t[3]) < 1 ||
+        seg_tensor_dim(t[3], 0) != n || seg_tensor_rank(t[1]) != 1 || seg_tensor_dim(t[1], 0) != n)
+        return segi_error(SEG_ERR_SHAPE, "seg_run_image: maskrcnn expects boxes f32 [N, 4], "
+                                         "labels [N], scores f32 [N], masks [N, ..]");
+    size_t *keep = malloc((size_t)(n ? n : 1) * sizeof *keep), k = 0;
+    if (!keep)
+        return segi_error(SEG_ERR_OUT_OF_MEMORY, "seg_run_image: out of memory");
+    const float *scores = seg_tensor_const_data(t[2]);
+    for (int64_t i = 0; i < n; i++)
+        if (scores[i] > threshold(p->score_threshold, 0.5f))
+            keep[k++] = (size_t)i;
+    seg_tensor *kept[4] = {NULL, NULL, NULL, NULL};
+    for (int i = 0; st == SEG_OK && i < 4; i++)
+        st = gather_rows(t[i], keep, k, &kept[i]);
+    if (st == SEG_OK) {
+        boxes_to_image(kept[0], g);
+        seg_paste_params pp;
+        seg_paste_params_init(&pp);
+        pp.image_width = g->orig_w;
+        pp.image_height = g->orig_h;
+        pp.threshold = p->mask_threshold;
+        st = seg_instances_from_mask_probs(kept[0], kept[2], kept[1], kept[3], &pp, out);
+    }
+    for (int i = 0; i < 4; i++)
+        seg_tensor_destroy(kept[i]);
+    free(keep);
+    return st;
+}
+
+/* Crop one [lh, lw] plane, resize it to the original size and multiply by `gain`. */
+static seg_status plane_to_image(const float *plane, int64_t lw, const int64_t c[4],
+                                 const run_geom *g, float gain, float *dst)
+{
+    int64_t dims[3] = {c[2], c[3], 1};
+    seg_tensor *crop, *big = NULL;
+    seg_status st = seg_tensor_create(SEG_DTYPE_F32, 3, dims, &crop);
+    if (st != SEG_OK)
+        return st;
+    float *d = seg_tensor_data(crop);
+    for (int64_t y = 0; y < c[2]; y++)
+        memcpy(d + y * c[3], plane + (c[0] + y) * lw + c[1], (size_t)c[3] * sizeof *d);
+    st = seg_image_resize(crop, g->orig_h, g->orig_w, SEG_INTERP_BILINEAR, &big);
+    if (st == SEG_OK) {
+        const float *b = seg_tensor_const_data(big);
+        for (int64_t i = 0; i < g->orig_h * g->orig_w; i++)
+            dst[i] = b[i] * gain;
+    }
+    seg_tensor_destroy(big);
+    seg_tensor_destroy(crop);
+    return st;
+}
+
+/* Center heat [1, H, W] and offsets [2, H, W] at the original size, offsets rescaled. */
+static seg_status deeplab_maps(const seg_tensor *center, const seg_tensor *offsets,
+                               const run_geom *g, seg_tensor **heat, seg_tensor **offs)
+{
+    int64_t lh, lw, oh, ow, c[4];
+    seg_status st = spatial_dims(center, "the center heatmap", &lh, &lw);
+    if (st == SEG_OK)
+        st = spatial_dims(offsets, "the offsets", &oh, &ow);
+    if (st != SEG_OK)
+        return st;
+    if (oh != lh || ow != lw || seg_tensor_count(center) != (size_t)(lh * lw) ||
+        seg_tensor_count(offsets) != (size_t)(2 * lh * lw))
+        return segi_error(SEG_ERR_SHAPE, "seg_run_image: center must be [1, H, W] and offsets "
+                                         "[2, H, W] of one size");
+    output_crop(g, lh, lw, c);
+    int64_t hd[3] = {1, g->orig_h, g->orig_w}, od[3] = {2, g->orig_h, g->orig_w};
+    if ((st = seg_tensor_create(SEG_DTYPE_F32, 3, hd, heat)) != SEG_OK)
+        return st;
+    if ((st = seg_tensor_create(SEG_DTYPE_F32, 3, od, offs)) != SEG_OK)
+        return st;
+    const float *cs = seg_tensor_const_data(center), *os = seg_tensor_const_data(offsets);
+    float *od_data = seg_tensor_data(*offs);
+    size_t plane = (size_t)(g->orig_h * g->orig_w);
+    st = plane_to_image(cs, lw, c, g, 1.0f, seg_tensor_data(*heat));
+    if (st == SEG_OK)
+        st = plane_to_image(os, lw, c, g, (float)g->orig_h / (float)c[2], od_data);
+    if (st == SEG_OK)
+        st = plane_to_image(os + lh * lw, lw, c, g, (float)g->orig_w / (float)c[3],
+                            od_data + plane);
+    return st;
+}
+
+static seg_status decode_deeplab(const seg_model *model, const seg_session *session,
+                                 const seg_profile *p, const run_geom *g, seg_panoptic **out)
+{
+    const seg_tensor *logits, *center, *offsets;
+    seg_status st = get_output(model, session, p, 0, &logits);
+    if (st == SEG_OK)
+        st = get_output(model, session, p, 1, &center);
+    if (st == SEG_OK)
+        st = get_output(model, session, p, 2, &offsets);
+    if (st != SEG_OK)
+        return st;
+    seg_semantic *sem = NULL;
+    seg_tensor *heat = NULL, *offs = NULL;
+    int32_t *things = calloc(p->n_classes + 1, sizeof *things);
+    size_t n_things = 0;
+    if (!things)
+        return segi_error(SEG_ERR_OUT_OF_MEMORY, "seg_run_image: out of memory");
+    for (size_t i = 0; i < p->n_classes; i++)
+        if (p->is_thing[i])
+            things[n_things++] = (int32_t)i;
+    st = decode_semantic(p, g, logits, &sem);
+    if (st == SEG_OK)
+        st = deeplab_maps(center, offsets, g, &heat, &offs);
+    if (st == SEG_OK) {
+        seg_panoptic_deeplab_params dp;
+        seg_panoptic_deeplab_params_init(&dp);
+        dp.center_threshold = p->center_threshold;
+        dp.stuff_area = p->stuff_area;
+        /* COCO panoptic PNGs reserve id 0 for void, which class 0 * divisor would hit. */
+        dp.ids.scheme = SEG_PANOPTIC_IDS_CONSECUTIVE;
+        dp.ids.void_label = 0;
+        st = seg_panoptic_from_deeplab(seg_semantic_labels(sem), heat, offs, things, n_things,
+                                       &dp, out);
+    }
+    free(things);
+    seg_tensor_destroy(heat);
+    seg_tensor_destroy(offs);
+    seg_semantic_destroy(sem);
+    return st;
+}
+
+/* Mask2Former: class logits [1, Q, K + 1], mask logits [1, Q, h, w]; the masks are
+ * cropped to the image part of the input, then resized to the image by the decoder. */
+static seg_status decode_mask2former(const seg_model *model, const seg_session *session,
+                                     const seg_profile *p, const run_geom *g,
+                                     seg_panoptic **out)
+{
+    const seg_tensor *cls, *masks;
+    int64_t lh, lw, c[4];
+    seg_status st = get_output(model, session, p, 0, &cls);
+    if (st == SEG_OK)
+        st = get_output(model, session, p, 1, &masks);
+    if (st == SEG_OK)
+        st = spatial_dims(masks, "the mask logits", &lh, &lw);
+    if (st != SEG_OK)
+        return st;
+    output_crop(g, lh, lw, c);
+    int64_t q = (int64_t)seg_tensor_count(masks) / (lh * lw), dims[3] = {q, c[2], c[3]};
+    seg_tensor *crop;
+    if ((st = seg_tensor_create(SEG_DTYPE_F32, 3, dims, &crop)) != SEG_OK)
+        return st;
+    const float *src = seg_tensor_const_data(masks);
+    float *dst = seg_tensor_data(crop);
+    for (int64_t k = 0; k < q; k++)
+        for (int64_t y = 0; y < c[2]; y++)
+            memcpy(dst + (k * c[2] + y) * c[3], src + (k * lh + c[0] + y) * lw + c[1],
+                   (size_t)c[3] * sizeof *dst);
+    int32_t *things = calloc(p->n_classes + 1, sizeof *things);
+    size_t n_things = 0;
+    if (!things)
+        st = segi_error(SEG_ERR_OUT_OF_MEMORY, "seg_run_image: out of memory");
+    for (size_t i = 0; things && i < p->n_classes; i++)
+        if (p->is_thing[i])
+            things[n_things++] = (int32_t)i;
+    if (st == SEG_OK) {
+        seg_panoptic_mask2former_params mp;
+        seg_panoptic_mask2former_params_init(&mp);
+        mp.object_mask_threshold = threshold(p->score_threshold, 0.8f);
+        mp.out_height = g->orig_h;
+        mp.out_width = g->orig_w;
+        st = seg_panoptic_from_mask2former(cls, crop, things, n_things, &mp, out);
+    }
+    free(things);
+    seg_tensor_destroy(crop);
+    return st;
+}
+
+static seg_status decode(const seg_model *model, const seg_session *session,
+                         const seg_profile *p, const run_geom *g, seg_result *r)
+{
+    const seg_tensor *logits;
+    seg_status st;
+    switch (p->decoder) {
+    case SEGI_DEC_ARGMAX:
+    case SEGI_DEC_SIGMOID:
+        st = get_output(model, session, p, 0, &logits);
+        return st == SEG_OK ? decode_semantic(p, g, logits, &r->semantic) : st;
+    case SEGI_DEC_YOLO_SEG:
+        return decode_yolo(model, session, p, g, &r->instances);
+    case SEGI_DEC_MASKRCNN:
+        return decode_maskrcnn(model, session, p, g, &r->instances);
+    case SEGI_DEC_PANOPTIC_DEEPLAB:
+        return decode_deeplab(model, session, p, g, &r->panoptic);
+    case SEGI_DEC_MASK2FORMER:
+        return decode_mask2former(model, session, p, g, &r->panoptic);
+    default:
+        return segi_error(SEG_ERR_UNSUPPORTED, "seg_run_image: decoder 'panoptic-fpn' is not "
+                                               "implemented yet");
+    }
+}
+
+seg_status seg_run_image(const seg_model *model, seg_session *session, const seg_profile *profile,
+                         const seg_tensor *image, seg_result **out)
+{
+    SEGI_REQUIRE(model);
+    SEGI_REQUIRE(session);
+    SEGI_REQUIRE(profile);
+    SEGI_REQUIRE(image);
+    SEGI_REQUIRE(out);
+    seg_tensor *rgb = NULL, *fitted = NULL, *input = NULL;
+    run_geom g;
+    seg_status st = to_rgb(image, &rgb);
+    if (st == SEG_OK)
+        st = fit_image(profile, rgb, &g, &fitted);
+    if (st == SEG_OK)
+        st = seg_image_to_nchw(fitted, profile->scale, profile->mean, profile->std,
+                               profile->order, &input);
+    if (st == SEG_OK)
+        st = run_session(model, session, profile, input);
+    seg_result *r = NULL;
+    if (st == SEG_OK && !(r = calloc(1, sizeof *r)))
+        st = segi_error(SEG_ERR_OUT_OF_MEMORY, "seg_run_image: out of memory");
+    if (st == SEG_OK) {
+        r->task = profile->task;
+        st = decode(model, session, profile, &g, r);
+    }
+    seg_tensor_destroy(rgb);
+    seg_tensor_destroy(fitted);
+    seg_tensor_destroy(input);
+    if (st != SEG_OK) {
+        seg_result_destroy(r);
+        return st;
+    }
+    *out = r;
+    return SEG_OK;
+}
+
+void seg_result_destroy(seg_result *result)
+{
+    if (!result)
+        return;
+    seg_semantic_destroy(result->semantic);
+    seg_instances_destroy(result->instances);
+    seg_panoptic_destroy(result->panoptic);
+    free(result);
+}
+
+seg_task seg_result_task(const seg_result *result)
+{
+    return result ? result->task : (seg_task)0;
+}
+
+const seg_semantic *seg_result_semantic(const seg_result *result)
+{
+    return result ? result->semantic : NULL;
+}
+
+const seg_instances *seg_result_instances(const seg_result *result)
+{
+    return result ? result->instances : NULL;
+}
+
+const seg_panoptic *seg_result_panoptic(const seg_result *result)
+{
+    return result ? result->panoptic : NULL;
+}
