@@ -173,35 +173,25 @@ int cmd_bench(int argc, char **argv)
     int rc = parse(argc, argv, &a);
     if (rc)
         return rc >= 100 ? rc - 100 : rc;
-    seg_options *o = NULL;
-    seg_model *m = NULL;
-    seg_session *s = NULL;
+    model_run r;
     model_inputs in = {0};
     double t0 = now_ms();
-    seg_status st = seg_options_create(&o);
-    if (st == SEG_OK)
-        st = seg_options_set_int(o, SEG_OPT_THREADS, a.threads);
-    if (st == SEG_OK)
-        st = seg_model_load_file(a.model, o, &m);
-    if (st == SEG_OK)
-        st = seg_session_create(m, o, &s);
+    seg_status st = model_run_open(a.model, a.threads, &r);
     double load_ms = now_ms() - t0;
     if (st == SEG_OK)
-        st = a.n_specs ? model_inputs_read(m, a.specs, a.n_specs, "bench", &in)
-                       : synthesize_inputs(m, &in);
+        st = a.n_specs ? model_inputs_read(r.model, a.specs, a.n_specs, "bench", &in)
+                       : synthesize_inputs(r.model, &in);
     for (long i = 0; i < a.warmup && st == SEG_OK; i++)
-        st = model_inputs_run(s, &in);
+        st = model_inputs_run(r.session, &in);
     if (st == SEG_OK && a.serve) {
         printf("ready load_ms=%.3f\n", load_ms);
         fflush(stdout);
-        st = serve(m, s, &in);
+        st = serve(r.model, r.session, &in);
     } else if (st == SEG_OK) {
-        st = measure(m, s, &in, &a, load_ms);
+        st = measure(r.model, r.session, &in, &a, load_ms);
     }
     rc = st == SEG_OK ? 0 : cmd_fail("bench", st);
     model_inputs_free(&in);
-    seg_session_destroy(s);
-    seg_model_destroy(m);
-    seg_options_destroy(o);
+    model_run_close(&r);
     return rc;
 }

@@ -88,29 +88,19 @@ int cmd_infer(int argc, char **argv)
     int rc = parse(argc, argv, &a);
     if (rc)
         return rc >= 100 ? rc - 100 : rc;
-    seg_options *o = NULL;
-    seg_model *m = NULL;
-    seg_session *s = NULL;
+    model_run r;
     model_inputs in = {0};
-    seg_status st = seg_options_create(&o);
+    seg_status st = model_run_open(a.model, a.threads, &r);
     if (st == SEG_OK)
-        st = seg_options_set_int(o, SEG_OPT_THREADS, a.threads);
+        st = model_inputs_read(r.model, a.specs, a.n_specs, "infer", &in);
     if (st == SEG_OK)
-        st = seg_model_load_file(a.model, o, &m);
+        st = model_inputs_run(r.session, &in);
     if (st == SEG_OK)
-        st = model_inputs_read(m, a.specs, a.n_specs, "infer", &in);
-    if (st == SEG_OK)
-        st = seg_session_create(m, o, &s);
-    if (st == SEG_OK)
-        st = model_inputs_run(s, &in);
-    if (st == SEG_OK)
-        st = model_outputs_write(m, s, a.outdir, "infer");
+        st = model_outputs_write(r.model, r.session, a.outdir, "infer");
     if (st == SEG_OK && a.iters > 0)
-        st = time_runs(s, &in, a.iters);
+        st = time_runs(r.session, &in, a.iters);
     rc = st == SEG_OK ? 0 : cmd_fail("infer", st);
     model_inputs_free(&in);
-    seg_session_destroy(s);
-    seg_model_destroy(m);
-    seg_options_destroy(o);
+    model_run_close(&r);
     return rc;
 }

@@ -37,6 +37,27 @@ double median_of(double *v, size_t n)
     return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
+seg_status model_run_open(const char *path, long threads, model_run *r)
+{
+    memset(r, 0, sizeof *r);
+    seg_status st = seg_options_create(&r->options);
+    if (st == SEG_OK)
+        st = seg_options_set_int(r->options, SEG_OPT_THREADS, threads);
+    if (st == SEG_OK)
+        st = seg_model_load_file(path, r->options, &r->model);
+    if (st == SEG_OK)
+        st = seg_session_create(r->model, r->options, &r->session);
+    return st;
+}
+
+void model_run_close(model_run *r)
+{
+    seg_session_destroy(r->session);
+    seg_model_destroy(r->model);
+    seg_options_destroy(r->options);
+    memset(r, 0, sizeof *r);
+}
+
 static void escape(const char *name, char *out, size_t cap)
 {
     size_t n = 0;

@@ -15,6 +15,17 @@ typedef struct model_inputs {
     seg_tensor *tensors[MODEL_IO_MAX_INPUTS];
 } model_inputs;
 
+/* A model loaded with SEG_OPT_THREADS = threads, and one session on it. */
+typedef struct model_run {
+    seg_options *options;
+    seg_model *model;
+    seg_session *session;
+} model_run;
+
+/* Fill *r (zeroed first); on failure what was made is left for model_run_close. */
+seg_status model_run_open(const char *path, long threads, model_run *r);
+void model_run_close(model_run *r);
+
 /* Read "NAME=FILE.npy" specs (NAME= may be left out when the model has one input).
  * `cmd` names the subcommand in messages. On failure *in holds what was read so far:
  * free it with model_inputs_free either way. */
