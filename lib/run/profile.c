@@ -73,7 +73,8 @@ static seg_status get_triple(const json_t *v, const char *path, double lo, doubl
     for (size_t i = 0; st == SEG_OK && i < 3; i++) {
         char sub[PATH_CAP];
         double d;
-        snprintf(sub, sizeof sub, "%s[%zu]", path, i);
+        if (snprintf(sub, sizeof sub, "%s[%zu]", path, i) >= (int)sizeof sub)
+            sub[sizeof sub - 2] = '~'; /* a path this long is cut, visibly */
         st = get_number(json_array_get(v, i), sub, lo, hi, &d);
         out[i] = (float)d;
     }
