@@ -241,7 +241,9 @@ static seg_status plan_node(segi_plan *p, const segi_node *n, const seg_tensor *
         out[k] = &p->vals[n->out[k]].t;
         memset(out[k], 0, sizeof *out[k]);
     }
-    segi_op_ctx ctx = {&s->info, n->n_in, in, n->n_out, out, 0, NULL, p->pool};
+    segi_op_ctx ctx = {
+        .node = &s->info, .n_in = n->n_in, .in = in, .n_out = n->n_out, .out = out,
+        .pool = p->pool};
     seg_status st = n->def->infer(&ctx);
     if (st != SEG_OK)
         return st;
@@ -402,8 +404,14 @@ seg_status segi_plan_run(segi_plan *p, const seg_tensor *const *inputs)
             p->vals[g->inputs[i]].t.data = inputs[i]->data;
     for (int s = 0; s < p->n_steps; s++) {
         plan_step *st = &p->steps[s];
-        segi_op_ctx ctx = {&st->info, st->n_in,      st->in,    st->n_out,
-                           st->out,    p->scratch_bytes, p->scratch, p->pool};
+        segi_op_ctx ctx = {.node = &st->info,
+                           .n_in = st->n_in,
+                           .in = st->in,
+                           .n_out = st->n_out,
+                           .out = st->out,
+                           .scratch_bytes = p->scratch_bytes,
+                           .scratch = p->scratch,
+                           .pool = p->pool};
         seg_status r = st->def->run(&ctx);
         if (r != SEG_OK)
             return r;

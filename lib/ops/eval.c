@@ -31,7 +31,7 @@ seg_status segi_op_eval(const segi_op_def *def, const segi_node_info *node, int 
     memset(shapes, 0, sizeof shapes);
     for (int i = 0; i < n_out; i++)
         slots[i] = &shapes[i];
-    segi_op_ctx ctx = {node, n_in, in, n_out, slots, 0, NULL};
+    segi_op_ctx ctx = {.node = node, .n_in = n_in, .in = in, .n_out = n_out, .out = slots};
     st = def->infer(&ctx);
     if (st != SEG_OK)
         return st;

@@ -37,6 +37,7 @@
 #define SEGI_OP_H
 
 #include "core/attr.h"
+#include "core/clock.h"
 #include "core/error.h"
 #include "core/pool.h"
 #include "core/tensor.h"
@@ -61,7 +62,30 @@ typedef struct segi_op_ctx {
      * may split loops with segi_pool_for and size per-thread scratch in infer with
      * segi_pool_threads(). */
     segi_pool *pool;
+    /* Where a kernel's time goes, for per-node profiles: NULL unless the session is
+     * profiling; else kernels with distinct phases add each phase's nanoseconds to
+     * phase_ns[phase] with segi_phase_start/stop. The rest of a node's time is "other". */
+    uint64_t *phase_ns;
 } segi_op_ctx;
+
+typedef enum segi_phase {
+    SEGI_PHASE_IM2COL,     /* im2col / packing of the input for a GEMM */
+    SEGI_PHASE_GEMM,       /* cblas_sgemm and other matrix products */
+    SEGI_PHASE_TRANSFORM,  /* Winograd input/output transforms */
+    SEGI_PHASE_COUNT
+} segi_phase;
+
+/* The start time of a phase, or 0 without a clock read when not profiling. */
+static inline uint64_t segi_phase_start(const segi_op_ctx *ctx)
+{
+    return ctx->phase_ns ? segi_clock_ns() : 0;
+}
+
+static inline void segi_phase_stop(const segi_op_ctx *ctx, segi_phase phase, uint64_t t0)
+{
+    if (ctx->phase_ns)
+        ctx->phase_ns[phase] += segi_clock_ns() - t0;
+}
 
 typedef struct segi_op_def {
     const char *op_type;
