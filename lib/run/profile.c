@@ -158,16 +158,28 @@ static seg_status parse_preprocess(seg_profile *p, const json_t *pre)
     return st;
 }
 
+/* The decoders, the task each produces and the outputs each takes, in segi_decoder order. */
+static const struct {
+    const char *name;
+    seg_task task;
+    size_t n_outputs;
+    const char *outputs;
+} decoders[] = {
+    {"argmax", SEG_TASK_SEMANTIC, 1, "logits"},
+    {"sigmoid", SEG_TASK_SALIENT, 1, "logit"},
+    {"yolo-seg", SEG_TASK_INSTANCE, 2, "output0, prototypes"},
+    {"maskrcnn", SEG_TASK_INSTANCE, 4, "boxes, labels, scores, masks"},
+    {"panoptic-fpn", SEG_TASK_PANOPTIC, 5, "semantic logits, boxes, labels, scores, masks"},
+    {"panoptic-deeplab", SEG_TASK_PANOPTIC, 3, "semantic logits, center, offsets"},
+    {"mask2former", SEG_TASK_PANOPTIC, 2, "class logits, mask logits"},
+};
+
 static seg_status parse_task(seg_profile *p, const json_t *post)
 {
     static const char *const tasks[] = {"semantic", "instance", "panoptic", "salient", NULL};
-    static const char *const decoders[] = {"argmax",       "sigmoid",          "yolo-seg",
-                                           "maskrcnn",     "panoptic-fpn",     "panoptic-deeplab",
-                                           "mask2former",  NULL};
-    /* The task each decoder produces, in decoders[] order. */
-    static const seg_task produces[] = {SEG_TASK_SEMANTIC, SEG_TASK_SALIENT,  SEG_TASK_INSTANCE,
-                                        SEG_TASK_INSTANCE, SEG_TASK_PANOPTIC, SEG_TASK_PANOPTIC,
-                                        SEG_TASK_PANOPTIC};
+    const char *names[sizeof decoders / sizeof decoders[0] + 1] = {NULL};
+    for (size_t i = 0; i < sizeof decoders / sizeof decoders[0]; i++)
+        names[i] = decoders[i].name;
     const json_t *v = json_object_get(post, "task");
     int task, dec;
     if (!v)
@@ -178,11 +190,11 @@ static seg_status parse_task(seg_profile *p, const json_t *post)
     p->task = (seg_task)(task + 1);
     if (!(v = json_object_get(post, "decoder")))
         return bad("postprocess.decoder", "missing");
-    if ((st = get_choice(v, "postprocess.decoder", decoders, &dec)) != SEG_OK)
+    if ((st = get_choice(v, "postprocess.decoder", names, &dec)) != SEG_OK)
         return st;
-    if (produces[dec] != p->task)
+    if (decoders[dec].task != p->task)
         return segi_error(SEG_ERR_FORMAT, "postprocess.decoder: '%s' does not produce task '%s'",
-                          decoders[dec], tasks[task]);
+                          names[dec], tasks[task]);
     p->decoder = (segi_decoder)dec;
     return SEG_OK;
 }
@@ -195,6 +207,11 @@ static seg_status parse_outputs(seg_profile *p, const json_t *v)
         snprintf(sub, sizeof sub, "postprocess.outputs[%zu]", i);
         st = get_string(json_array_get(v, i), sub, &p->outputs[i]);
     }
+    if (st == SEG_OK && p->n_outputs != decoders[p->decoder].n_outputs)
+        st = segi_error(SEG_ERR_FORMAT, "postprocess.outputs: decoder '%s' takes %zu outputs "
+                        "(%s), got %zu", decoders[p->decoder].name,
+                        decoders[p->decoder].n_outputs, decoders[p->decoder].outputs,
+                        p->n_outputs);
     return st;
 }
 
@@ -313,7 +330,7 @@ static void set_defaults(seg_profile *p)
     p->iou_threshold = 0.7f;
     p->mask_threshold = 0.5f;
     p->center_threshold = 0.1f;
-    p->stuff_area = 2048;
+    p->stuff_area = 0; /* each panoptic decoder has its own default */
     p->max_det = 300;
 }
 
