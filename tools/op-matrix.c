@@ -111,7 +111,8 @@ static void print_header(int n_ops, const page *pages, int n_pages)
            "left out count); `value inputs` are the inputs whose values must be known when\n"
            "the session is planned (initializers, constants or values folded from shapes),\n"
            "0-based; `fuses activation` marks kernels into which the graph pass fuses a\n"
-           "following Relu, Clip, LeakyRelu, HardSwish, Sigmoid or SiLU pattern ([runtime.md](runtime.md)).\n"
+           "following Relu, Clip, LeakyRelu, HardSwish, Sigmoid or SiLU pattern\n"
+           "([runtime.md](runtime.md)).\n"
            "The registry does not record element types; the family pages list them.\n\n"
            "| operator | inputs | outputs | value inputs | fuses activation | documented in |\n"
            "|---|---|---|---|---|---|\n");
