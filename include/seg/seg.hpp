@@ -109,6 +109,15 @@ private:
     Handle *p_ = nullptr;
 };
 
+/** Call a C constructor `fn(args..., &handle)`; the new handle, or throw seg::error. */
+template <class Handle, class Fn, class... Args>
+Handle *out(Fn fn, Args... args)
+{
+    Handle *h = nullptr;
+    check(fn(args..., &h));
+    return h;
+}
+
 /** A string the C API lends, or "" for NULL. */
 inline std::string_view text(const char *s) noexcept
 {
@@ -177,9 +186,8 @@ public:
     /** A new tensor, zero-filled (seg_tensor_create). */
     static tensor create(seg_dtype dtype, span<const int64_t> dims)
     {
-        seg_tensor *t = nullptr;
-        check(seg_tensor_create(dtype, static_cast<int>(dims.size()), dims.data(), &t));
-        return tensor(t);
+        return tensor(detail::out<seg_tensor>(seg_tensor_create,
+            dtype, static_cast<int>(dims.size()), dims.data()));
     }
     static tensor create(seg_dtype dtype, std::initializer_list<int64_t> dims)
     {
@@ -188,21 +196,16 @@ public:
     /** Borrow `nbytes` of caller memory, which must outlive the tensor (seg_tensor_wrap). */
     static tensor wrap(seg_dtype dtype, span<const int64_t> dims, void *data, size_t nbytes)
     {
-        seg_tensor *t = nullptr;
-        check(seg_tensor_wrap(dtype, static_cast<int>(dims.size()), dims.data(), data, nbytes, &t));
-        return tensor(t);
+        return tensor(detail::out<seg_tensor>(seg_tensor_wrap,
+            dtype, static_cast<int>(dims.size()), dims.data(), data, nbytes));
     }
     static tensor clone(tensor_view src)
     {
-        seg_tensor *t = nullptr;
-        check(seg_tensor_clone(src.c_tensor(), &t));
-        return tensor(t);
+        return tensor(detail::out<seg_tensor>(seg_tensor_clone, src.c_tensor()));
     }
     tensor convert(seg_dtype dtype) const
     {
-        seg_tensor *t = nullptr;
-        check(seg_tensor_convert(c_tensor(), dtype, &t));
-        return tensor(t);
+        return tensor(detail::out<seg_tensor>(seg_tensor_convert, c_tensor(), dtype));
     }
     template <class T>
     span<T> mutable_data()
@@ -226,9 +229,7 @@ class options {
 public:
     options()
     {
-        seg_options *o = nullptr;
-        check(seg_options_create(&o));
-        h_ = decltype(h_)(o);
+        h_ = decltype(h_)(detail::out<seg_options>(seg_options_create));
     }
     options &set(seg_option key, int64_t value)
     {
@@ -254,16 +255,13 @@ inline const seg_options *opts(const options *o) noexcept { return o ? o->c_opti
 /** Decode a PNG or JPEG file into u8 [H, W, C] (seg_image_decode_file). */
 inline tensor image_decode_file(const char *path, const options *opts = nullptr)
 {
-    seg_tensor *t = nullptr;
-    check(seg_image_decode_file(path, detail::opts(opts), &t));
-    return tensor(t);
+    return tensor(detail::out<seg_tensor>(seg_image_decode_file, path, detail::opts(opts)));
 }
 
 inline tensor image_decode_memory(span<const uint8_t> bytes, const options *opts = nullptr)
 {
-    seg_tensor *t = nullptr;
-    check(seg_image_decode_memory(bytes.data(), bytes.size(), detail::opts(opts), &t));
-    return tensor(t);
+    return tensor(detail::out<seg_tensor>(seg_image_decode_memory,
+        bytes.data(), bytes.size(), detail::opts(opts)));
 }
 
 inline void image_write_png(tensor_view hwc, const char *path)
@@ -273,9 +271,7 @@ inline void image_write_png(tensor_view hwc, const char *path)
 
 inline tensor npy_read_file(const char *path, const options *opts = nullptr)
 {
-    seg_tensor *t = nullptr;
-    check(seg_npy_read_file(path, detail::opts(opts), &t));
-    return tensor(t);
+    return tensor(detail::out<seg_tensor>(seg_npy_read_file, path, detail::opts(opts)));
 }
 
 inline void npy_write_file(tensor_view t, const char *path)
@@ -288,16 +284,13 @@ class model {
 public:
     static model load_file(const char *path, const options *opts = nullptr)
     {
-        seg_model *m = nullptr;
-        check(seg_model_load_file(path, detail::opts(opts), &m));
-        return model(m);
+        return model(detail::out<seg_model>(seg_model_load_file, path, detail::opts(opts)));
     }
     /** Copies `bytes` (seg_model_load_memory). */
     static model load_memory(span<const uint8_t> bytes, const options *opts = nullptr)
     {
-        seg_model *m = nullptr;
-        check(seg_model_load_memory(bytes.data(), bytes.size(), detail::opts(opts), &m));
-        return model(m);
+        return model(detail::out<seg_model>(seg_model_load_memory,
+            bytes.data(), bytes.size(), detail::opts(opts)));
     }
     size_t input_count() const noexcept { return seg_model_input_count(h_.get()); }
     size_t output_count() const noexcept { return seg_model_output_count(h_.get()); }
@@ -334,9 +327,8 @@ class session {
 public:
     explicit session(const model &m, const options *opts = nullptr)
     {
-        seg_session *s = nullptr;
-        check(seg_session_create(m.c_model(), detail::opts(opts), &s));
-        h_ = decltype(h_)(s);
+        h_ = decltype(h_)(
+            detail::out<seg_session>(seg_session_create, m.c_model(), detail::opts(opts)));
     }
     /** Run with inputs in the model's input order (seg_session_run). */
     void run(std::initializer_list<tensor_view> inputs)
@@ -366,15 +358,11 @@ class profile {
 public:
     static profile load_file(const char *path)
     {
-        seg_profile *p = nullptr;
-        check(seg_profile_load_file(path, &p));
-        return profile(p);
+        return profile(detail::out<seg_profile>(seg_profile_load_file, path));
     }
     static profile load_memory(std::string_view json)
     {
-        seg_profile *p = nullptr;
-        check(seg_profile_load_memory(json.data(), json.size(), &p));
-        return profile(p);
+        return profile(detail::out<seg_profile>(seg_profile_load_memory, json.data(), json.size()));
     }
     seg_task task() const noexcept { return seg_profile_task(h_.get()); }
     size_t class_count() const noexcept { return seg_profile_class_count(h_.get()); }
@@ -453,13 +441,11 @@ public:
     void write_png(const char *path) const { check(seg_semantic_write_png(c(), path)); }
     tensor overlay(tensor_view image, float alpha) const
     {
-        seg_tensor *t = nullptr;
-        check(seg_semantic_overlay(c(), image.c_tensor(), alpha, &t));
-        return tensor(t);
+        return tensor(detail::out<seg_tensor>(seg_semantic_overlay, c(), image.c_tensor(), alpha));
     }
 
 private:
-    const seg_semantic *c() const noexcept { return static_cast<const D &>(*this).c_semantic(); }
+    const seg_semantic *c() const noexcept { return static_cast<const D &>(*this).handle(); }
 };
 
 template <class D>
@@ -478,22 +464,15 @@ public:
     /** Mask `i` as u8 [H, W] (seg_instances_mask). */
     tensor mask(size_t i) const
     {
-        seg_tensor *t = nullptr;
-        check(seg_instances_mask(c(), i, &t));
-        return tensor(t);
+        return tensor(detail::out<seg_tensor>(seg_instances_mask, c(), i));
     }
     seg::rle mask_rle(size_t i) const
     {
-        seg_rle *r = nullptr;
-        check(seg_instances_mask_rle(c(), i, &r));
-        return seg::rle(r);
+        return seg::rle(detail::out<seg_rle>(seg_instances_mask_rle, c(), i));
     }
 
 private:
-    const seg_instances *c() const noexcept
-    {
-        return static_cast<const D &>(*this).c_instances();
-    }
+    const seg_instances *c() const noexcept { return static_cast<const D &>(*this).handle(); }
 };
 
 template <class D>
@@ -516,92 +495,67 @@ public:
     }
     tensor overlay(tensor_view image, float alpha) const
     {
-        seg_tensor *t = nullptr;
-        check(seg_panoptic_overlay(c(), image.c_tensor(), alpha, &t));
-        return tensor(t);
+        return tensor(detail::out<seg_tensor>(seg_panoptic_overlay, c(), image.c_tensor(), alpha));
     }
 
 private:
-    const seg_panoptic *c() const noexcept { return static_cast<const D &>(*this).c_panoptic(); }
+    const seg_panoptic *c() const noexcept { return static_cast<const D &>(*this).handle(); }
 };
 
 } // namespace detail
 
-/** Borrowed results (from a seg::result); false when the result has no such part. */
-class semantic_view : public detail::semantic_api<semantic_view> {
+namespace detail {
+
+/** A borrowed C result with the accessors of Api; false when there is none. */
+template <class C, template <class> class Api>
+class view : public Api<view<C, Api>> {
 public:
-    explicit semantic_view(const seg_semantic *p) noexcept : p_(p) {}
-    const seg_semantic *c_semantic() const noexcept { return p_; }
+    explicit view(const C *p) noexcept : p_(p) {}
+    const C *handle() const noexcept { return p_; }
     explicit operator bool() const noexcept { return p_ != nullptr; }
 
 private:
-    const seg_semantic *p_;
+    const C *p_;
 };
 
-class instances_view : public detail::instances_api<instances_view> {
+/** An owned C result with the accessors of Api, convertible to its view. */
+template <class C, void (*Destroy)(C *), template <class> class Api>
+class owned : public Api<owned<C, Destroy, Api>> {
 public:
-    explicit instances_view(const seg_instances *p) noexcept : p_(p) {}
-    const seg_instances *c_instances() const noexcept { return p_; }
-    explicit operator bool() const noexcept { return p_ != nullptr; }
+    explicit owned(C *p) noexcept : h_(p) {}
+    const C *handle() const noexcept { return h_.get(); }
+    operator view<C, Api>() const noexcept { return view<C, Api>(h_.get()); }
 
 private:
-    const seg_instances *p_;
+    unique<C, Destroy> h_;
 };
 
-class panoptic_view : public detail::panoptic_api<panoptic_view> {
-public:
-    explicit panoptic_view(const seg_panoptic *p) noexcept : p_(p) {}
-    const seg_panoptic *c_panoptic() const noexcept { return p_; }
-    explicit operator bool() const noexcept { return p_ != nullptr; }
+} // namespace detail
 
-private:
-    const seg_panoptic *p_;
-};
+/** Borrowed results (parts of a seg::result). */
+using semantic_view = detail::view<seg_semantic, detail::semantic_api>;
+using instances_view = detail::view<seg_instances, detail::instances_api>;
+using panoptic_view = detail::view<seg_panoptic, detail::panoptic_api>;
 
 /** Owned results of the decoders called directly (seg_*_from_*). */
-class semantic : public detail::semantic_api<semantic> {
-public:
-    explicit semantic(seg_semantic *p) noexcept : h_(p) {}
-    static semantic from_logits(tensor_view logits, const seg_semantic_params *params = nullptr)
-    {
-        seg_semantic *s = nullptr;
-        check(seg_semantic_from_logits(logits.c_tensor(), params, &s));
-        return semantic(s);
-    }
-    const seg_semantic *c_semantic() const noexcept { return h_.get(); }
-    operator semantic_view() const noexcept { return semantic_view(h_.get()); }
+using semantic = detail::owned<seg_semantic, seg_semantic_destroy, detail::semantic_api>;
+using instances = detail::owned<seg_instances, seg_instances_destroy, detail::instances_api>;
+using panoptic = detail::owned<seg_panoptic, seg_panoptic_destroy, detail::panoptic_api>;
 
-private:
-    detail::unique<seg_semantic, seg_semantic_destroy> h_;
-};
+/** Fused upsample + argmax (seg_semantic_from_logits); params nullptr = defaults. */
+inline semantic semantic_from_logits(tensor_view logits,
+                                     const seg_semantic_params *params = nullptr)
+{
+    return semantic(detail::out<seg_semantic>(seg_semantic_from_logits, logits.c_tensor(), params));
+}
 
-class instances : public detail::instances_api<instances> {
-public:
-    explicit instances(seg_instances *p) noexcept : h_(p) {}
-    const seg_instances *c_instances() const noexcept { return h_.get(); }
-    operator instances_view() const noexcept { return instances_view(h_.get()); }
-
-private:
-    detail::unique<seg_instances, seg_instances_destroy> h_;
-};
-
-class panoptic : public detail::panoptic_api<panoptic> {
-public:
-    explicit panoptic(seg_panoptic *p) noexcept : h_(p) {}
-    /** Panoptic FPN fusion (seg_panoptic_from_fpn); `inst` may be an empty view. */
-    static panoptic from_fpn(tensor_view semantic_labels, instances_view inst,
-                             const seg_panoptic_fpn_params *params = nullptr)
-    {
-        seg_panoptic *p = nullptr;
-        check(seg_panoptic_from_fpn(semantic_labels.c_tensor(), inst.c_instances(), params, &p));
-        return panoptic(p);
-    }
-    const seg_panoptic *c_panoptic() const noexcept { return h_.get(); }
-    operator panoptic_view() const noexcept { return panoptic_view(h_.get()); }
-
-private:
-    detail::unique<seg_panoptic, seg_panoptic_destroy> h_;
-};
+/** Panoptic FPN fusion (seg_panoptic_from_fpn); `inst` may be an empty view. */
+inline panoptic panoptic_from_fpn(tensor_view semantic_labels, instances_view inst,
+                                  const seg_panoptic_fpn_params *params = nullptr)
+{
+    return panoptic(detail::out<seg_panoptic>(seg_panoptic_from_fpn,
+        semantic_labels.c_tensor(), inst.handle(), params));
+}
 
 /** What seg_run_image() produced; its parts are views into it. */
 class result {
@@ -622,9 +576,8 @@ private:
 /** Image -> result as the profile says (seg_run_image). */
 inline result run_image(const model &m, session &s, const profile &p, tensor_view image)
 {
-    seg_result *r = nullptr;
-    check(seg_run_image(m.c_model(), s.c_session(), p.c_profile(), image.c_tensor(), &r));
-    return result(r);
+    return result(detail::out<seg_result>(seg_run_image,
+        m.c_model(), s.c_session(), p.c_profile(), image.c_tensor()));
 }
 
 } // namespace seg

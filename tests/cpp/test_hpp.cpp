@@ -113,6 +113,21 @@ static void run_panoptic()
     seg::tensor overlay = pan.overlay(image, 0.5f);
     EXPECT(overlay.dim(0) == 32 && overlay.dim(1) == 64 && overlay.dim(2) == 3);
     EXPECT(session.output(3).dim(0) == 4 && !session.output(9));
+
+    // The decoders called directly: owned results, convertible to views.
+    seg::semantic sem = seg::semantic_from_logits(session.output(0));
+    EXPECT(sem.labels().dim(0) == 16 && sem.num_classes() == 5);
+    seg_panoptic_fpn_params fp;
+    seg_panoptic_fpn_params_init(&fp);
+    fp.stuff_area = 1;
+    fp.things_label = -1;
+    seg::panoptic stuff = seg::panoptic_from_fpn(sem.labels(), seg::instances_view(nullptr), &fp);
+    seg::panoptic_view stuff_view = stuff;
+    // Without instances every label present is one stuff segment.
+    EXPECT(stuff_view && stuff_view.count() == stuff.count() && stuff.count() >= 2);
+    EXPECT(stuff.segment(0).is_thing == 0);
+    EXPECT_THROW(seg::panoptic_from_fpn(session.output(0), seg::instances_view(nullptr)),
+                 SEG_ERR_SHAPE, "panoptic fpn");
 }
 
 int main()
