@@ -2,6 +2,7 @@
  * (tests/goldens/run.py): exact labels, boxes, masks and segments in the original
  * image's coordinates, for keep, stretch and letterbox pre-processing. */
 #include "check.h"
+#include "test_data.h"
 
 #include "seg/seg.h"
 
@@ -18,10 +19,7 @@ typedef struct fixture {
 
 static const char *data_path(const char *name)
 {
-    static char buf[1024];
-    const char *dir = getenv("SEG_TEST_DATA");
-    snprintf(buf, sizeof buf, "%s/run/%s", dir ? dir : "tests/data", name);
-    return buf;
+    return test_data_path("run", name);
 }
 
 static int setup(fixture *f, const char *model, const char *profile, const char *image)
