@@ -72,7 +72,7 @@ static seg_status get_triple(const json_t *v, const char *path, double lo, doubl
     seg_status st = get_array(v, path, 3, 3, &n);
     for (size_t i = 0; st == SEG_OK && i < 3; i++) {
         char sub[PATH_CAP];
-        double d;
+        double d = 0;
         if (snprintf(sub, sizeof sub, "%s[%zu]", path, i) >= (int)sizeof sub)
             sub[sizeof sub - 2] = '~'; /* a path this long is cut, visibly */
         st = get_number(json_array_get(v, i), sub, lo, hi, &d);
@@ -132,7 +132,7 @@ static seg_status parse_preprocess(seg_profile *p, const json_t *pre)
     if (st == SEG_OK)
         st = (v = json_object_get(pre, "size")) ? parse_size(p, v)
                                                  : bad("preprocess.size", "missing");
-    int choice;
+    int choice = 0;
     if (st == SEG_OK && (v = json_object_get(pre, "resize"))) {
         st = get_choice(v, "preprocess.resize", resizes, &choice);
         if (st == SEG_OK && p->fit == SEGI_FIT_KEEP)
@@ -146,7 +146,7 @@ static seg_status parse_preprocess(seg_profile *p, const json_t *pre)
         st = get_triple(v, "preprocess.mean", -1e6, 1e6, p->mean);
     if (st == SEG_OK && (v = json_object_get(pre, "std")))
         st = get_triple(v, "preprocess.std", 1e-12, 1e6, p->std);
-    double scale;
+    double scale = 1;
     if (st == SEG_OK && (v = json_object_get(pre, "scale"))) {
         st = get_number(v, "preprocess.scale", 1e-12, 1e6, &scale);
         p->scale = (float)scale;
@@ -181,7 +181,7 @@ static seg_status parse_task(seg_profile *p, const json_t *post)
     for (size_t i = 0; i < sizeof decoders / sizeof decoders[0]; i++)
         names[i] = decoders[i].name;
     const json_t *v = json_object_get(post, "task");
-    int task, dec;
+    int task = 0, dec = 0;
     if (!v)
         return bad("postprocess.task", "missing");
     seg_status st = get_choice(v, "postprocess.task", tasks, &task);
@@ -217,7 +217,7 @@ static seg_status parse_outputs(seg_profile *p, const json_t *v)
 
 static seg_status parse_classes(seg_profile *p, const json_t *v)
 {
-    size_t n;
+    size_t n = 0;
     seg_status st = get_array(v, "postprocess.classes", 0, 65536, &n);
     if (st != SEG_OK)
         return st;
@@ -236,7 +236,7 @@ static seg_status parse_classes(seg_profile *p, const json_t *v)
 
 static seg_status parse_things(seg_profile *p, const json_t *v)
 {
-    size_t n;
+    size_t n = 0;
     if (!p->n_classes)
         return bad("postprocess.things", "needs postprocess.classes");
     seg_status st = get_array(v, "postprocess.things", p->n_classes, p->n_classes, &n);
@@ -281,7 +281,7 @@ static seg_status parse_thresholds(seg_profile *p, const json_t *t)
     for (int i = 0; st == SEG_OK && keys[i]; i++) {
         const json_t *v = json_object_get(t, keys[i]);
         char sub[PATH_CAP];
-        double d;
+        double d = 0;
         if (!v)
             continue;
         snprintf(sub, sizeof sub, "postprocess.thresholds.%s", keys[i]);

@@ -132,7 +132,7 @@ static seg_status spatial_dims(const seg_tensor *t, const char *what, int64_t *h
 static seg_status decode_semantic(const seg_profile *p, const run_geom *g,
                                   const seg_tensor *logits, seg_semantic **out)
 {
-    int64_t lh, lw, c[4];
+    int64_t lh = 0, lw = 0, c[4];
     seg_status st = spatial_dims(logits, "the logits", &lh, &lw);
     if (st != SEG_OK)
         return st;
@@ -325,7 +325,7 @@ static seg_status plane_to_image(const float *plane, int64_t lw, const int64_t c
 static seg_status deeplab_maps(const seg_tensor *center, const seg_tensor *offsets,
                                const run_geom *g, seg_tensor **heat, seg_tensor **offs)
 {
-    int64_t lh, lw, oh, ow, c[4];
+    int64_t lh = 0, lw = 0, oh = 0, ow = 0, c[4];
     seg_status st = spatial_dims(center, "the center heatmap", &lh, &lw);
     if (st == SEG_OK)
         st = spatial_dims(offsets, "the offsets", &oh, &ow);
@@ -401,7 +401,7 @@ static seg_status decode_mask2former(const seg_model *model, const seg_session *
                                      seg_panoptic **out)
 {
     const seg_tensor *cls, *masks;
-    int64_t lh, lw, c[4];
+    int64_t lh = 0, lw = 0, c[4];
     seg_status st = get_output(model, session, p, 0, &cls);
     if (st == SEG_OK)
         st = get_output(model, session, p, 1, &masks);
