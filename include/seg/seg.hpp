@@ -330,17 +330,28 @@ public:
         h_ = decltype(h_)(
             detail::out<seg_session>(seg_session_create, m.c_model(), detail::opts(opts)));
     }
+    /** At most this many inputs per run (the wrapper's arrays live on the stack). */
+    static constexpr size_t max_inputs = 16;
     /** Run with inputs in the model's input order (seg_session_run). */
     void run(std::initializer_list<tensor_view> inputs)
     {
-        constexpr size_t cap = 16;
-        if (inputs.size() > cap)
-            throw error(SEG_ERR_LIMIT, "seg::session::run: more than 16 inputs");
-        const seg_tensor *in[cap] = {};
+        const seg_tensor *in[max_inputs] = {};
         size_t n = 0;
-        for (tensor_view t : inputs)
+        for (tensor_view t : fit(inputs))
             in[n++] = t.c_tensor();
         check(seg_session_run(h_.get(), in, n));
+    }
+    /** Run with inputs by name (seg_session_run_named): run_named({{"image", t}}). */
+    void run_named(std::initializer_list<std::pair<const char *, tensor_view>> inputs)
+    {
+        const char *names[max_inputs] = {};
+        const seg_tensor *in[max_inputs] = {};
+        size_t n = 0;
+        for (const auto &named : fit(inputs)) {
+            names[n] = named.first;
+            in[n++] = named.second.c_tensor();
+        }
+        check(seg_session_run_named(h_.get(), names, in, n));
     }
     /** Output `i` of the last run, borrowed until the next run; empty view if none. */
     tensor_view output(size_t i) const noexcept
@@ -350,6 +361,13 @@ public:
     seg_session *c_session() noexcept { return h_.get(); }
 
 private:
+    template <class List>
+    static const List &fit(const List &inputs)
+    {
+        if (inputs.size() > max_inputs)
+            throw error(SEG_ERR_LIMIT, "seg::session: more than 16 inputs in one run");
+        return inputs;
+    }
     detail::unique<seg_session, seg_session_destroy> h_;
 };
 

@@ -128,6 +128,14 @@ static void run_panoptic()
     EXPECT(stuff.segment(0).is_thing == 0);
     EXPECT_THROW(seg::panoptic_from_fpn(session.output(0), seg::instances_view(nullptr)),
                  SEG_ERR_SHAPE, "panoptic fpn");
+
+    // Running the session directly, by position and by name, and failing by name.
+    seg::tensor input = seg::tensor::create(SEG_DTYPE_F32, {1, 3, 32, 32});
+    session.run({input});
+    EXPECT(session.output(0).dim(1) == 5 && session.output(4).dim(1) == 1);
+    session.run_named({{"image", input}});
+    EXPECT(session.output(1).dim(1) == 4);
+    EXPECT_THROW(session.run_named({{"nope", input}}), SEG_ERR_NOT_FOUND, "nope");
 }
 
 int main()
