@@ -41,7 +41,7 @@ from torchvision.models.detection.roi_heads import paste_masks_in_image  # noqa:
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "run")
 CLASSES = ["person", "car", "sky", "grass", "road"]
 THINGS = [True, True, False, False, False]
-STUFF_AREA = 64
+STUFF_AREA = 80
 NAMES = ["semantic", "boxes", "labels", "scores", "masks"]
 SCORE, OVERLAP, MASK = 0.5, 0.5, 0.5
 IMG_H, IMG_W, IN = 32, 64, 32
@@ -49,7 +49,7 @@ PAD_TOP, GAIN = 8, 0.5  # letterbox of 64 x 32 into 32 x 32
 
 
 class TinyPanopticFPN(torch.nn.Module):
-    """Semantic head: a stride-2 conv. Instance head: N = 4 detections whose scores,
+    """Semantic head: a stride-2 conv plus a fixed layout. Instance head: N = 4 detections whose scores,
     labels and boxes move with the image's mean colour and whose 4x4 masks are a fixed
     shape plus a pooled-image term."""
 
@@ -65,7 +65,7 @@ class TinyPanopticFPN(torch.nn.Module):
             for m in (self.sem, self.score, self.label, self.box, self.mask):
                 m.weight.copy_(torch.randn(m.weight.shape, generator=g))
                 m.bias.zero_()
-            self.sem.weight.mul_(2.0)
+            self.sem.weight.mul_(0.5)
             self.score.weight.mul_(0.2)
             self.score.bias.copy_(torch.tensor([3.0, 1.5, 0.6, -1.0]))  # the last < 0.5
             self.label.weight.mul_(0.1)
@@ -83,9 +83,19 @@ class TinyPanopticFPN(torch.nn.Module):
         shape[2, :, 0] = -4  # an empty left column
         shape[2, 3, 3] = -4
         self.register_buffer("shape", shape[None])
+        # A scene layout the semantic head adds to its conv (16 x 16 logits; the image
+        # is rows 4..11): sky on top, person left and car right, grass below, and a
+        # patch of road too small to keep.
+        layout = torch.zeros(len(CLASSES), 16, 16)
+        layout[2, :6] = 3
+        layout[0, 6:10, :8] = 3
+        layout[1, 6:10, 8:] = 3
+        layout[3, 10:] = 3
+        layout[4, 10:12, 14:] = 6
+        self.register_buffer("layout", layout[None])
 
     def forward(self, x):
-        sem = self.sem(x)
+        sem = self.sem(x) + self.layout
         mean = x.mean(dim=(2, 3))
         scores = torch.sigmoid(self.score(mean)).reshape(-1)
         labels = torch.argmax(self.label(mean).reshape(-1, 2), dim=1)
@@ -178,6 +188,9 @@ def attempt(seed):
     kinds = sorted({s["isthing"] for s in segments})
     assert len(segments) >= 4 and kinds == [0, 1], segments
     assert keep.sum() == 3 and sum(s["isthing"] for s in segments) == 2, "overlap skip"
+    left = [int(((sem == c) & (pan == 0)).sum()) for c in range(len(CLASSES))]
+    assert max(n for n, t in zip(left, THINGS) if t) >= STUFF_AREA, "things left void"
+    assert any(0 < n < STUFF_AREA for n, t in zip(left, THINGS) if not t), "small stuff"
     return rgb, pan, segments
 
 
