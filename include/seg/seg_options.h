@@ -25,7 +25,9 @@ typedef enum seg_option {
     /** Graph optimisation level: 0 none, 1 basic, 2 all. Default 2. */
     SEG_OPT_OPT_LEVEL = 3,
     /** Largest file or buffer a loader accepts, in bytes, >= 1. Default 2^34. */
-    SEG_OPT_MAX_FILE_BYTES = 4
+    SEG_OPT_MAX_FILE_BYTES = 4,
+    /** Sessions record per-node times (seg_session_stats.h): 0 off, 1 on. Default 0. */
+    SEG_OPT_PROFILE_NODES = 5
 } seg_option;
 
 /** A new options object holding every default. */

@@ -185,11 +185,11 @@ static seg_status binary_run(segi_op_ctx *ctx, const binary_row *row)
     } else {
         segi_operand ops[3] = {segi_operand_of(y), segi_operand_of(ctx->in[0]),
                                segi_operand_of(ctx->in[1])};
-        segi_iterate(y->rank, y->dims, 3, ops, kernel, NULL);
+        segi_iterate_pool(ctx->pool, y->rank, y->dims, 3, ops, kernel, NULL);
         for (int i = 2; i < ctx->n_in; i++) {
             ops[1] = ops[0];
             ops[2] = segi_operand_of(ctx->in[i]);
-            segi_iterate(y->rank, y->dims, 3, ops, kernel, NULL);
+            segi_iterate_pool(ctx->pool, y->rank, y->dims, 3, ops, kernel, NULL);
         }
     }
     if (row->mean) {
@@ -313,8 +313,8 @@ static seg_status Pow_run(segi_op_ctx *ctx)
     seg_tensor *y = ctx->out[0];
     segi_operand ops[3] = {segi_operand_of(y), segi_operand_of(ctx->in[0]),
                            segi_operand_of(ctx->in[1])};
-    segi_iterate(y->rank, y->dims, 3, ops,
-                 pow_kernels[ctx->in[0]->dtype][ctx->in[1]->dtype], NULL);
+    segi_iterate_pool(ctx->pool, y->rank, y->dims, 3, ops,
+                      pow_kernels[ctx->in[0]->dtype][ctx->in[1]->dtype], NULL);
     return SEG_OK;
 }
 
@@ -370,7 +370,7 @@ static seg_status Where_run(segi_op_ctx *ctx)
     seg_tensor *y = ctx->out[0];
     segi_operand ops[4] = {segi_operand_of(y), segi_operand_of(ctx->in[0]),
                            segi_operand_of(ctx->in[1]), segi_operand_of(ctx->in[2])};
-    segi_iterate(y->rank, y->dims, 4, ops, where_kernel(ops[0].esize), NULL);
+    segi_iterate_pool(ctx->pool, y->rank, y->dims, 4, ops, where_kernel(ops[0].esize), NULL);
     return SEG_OK;
 }
 

@@ -193,13 +193,29 @@ static seg_status unary_infer(segi_op_ctx *ctx, const unary_row *row)
     return segi_op_set_output(ctx, 0, x->dtype, x->rank, x->dims);
 }
 
+typedef struct unary_job {
+    unary_fn kernel;
+    const char *x;
+    char *y;
+    size_t esize;
+    const unary_params *p;
+} unary_job;
+
+static void unary_range(void *ctx, size_t begin, size_t end)
+{
+    const unary_job *j = ctx;
+    j->kernel(j->x + begin * j->esize, j->y + begin * j->esize, end - begin, j->p);
+}
+
 static seg_status unary_run(segi_op_ctx *ctx, const unary_row *row)
 {
     const seg_tensor *x = ctx->in[0];
     unary_params p;
     seg_status st = read_params(ctx, row, &p);
+    unary_job j = {row->kernel[x->dtype], x->data, ctx->out[0]->data,
+                   seg_dtype_size(x->dtype), &p};
     if (st == SEG_OK)
-        row->kernel[x->dtype](x->data, ctx->out[0]->data, seg_tensor_count(x), &p);
+        segi_pool_for(ctx->pool, seg_tensor_count(x), SEGI_ITER_GRAIN, unary_range, &j);
     return st;
 }
 
