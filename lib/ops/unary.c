@@ -8,6 +8,7 @@
  * attributes with per-operator defaults; Clip's bounds; Gelu's approximation).
  * NaN passes through every activation as in NumPy.
  */
+#include "ops/fused_act.h"
 #include "ops/iter.h"
 
 #include <float.h>
@@ -62,9 +63,7 @@ static inline float clamp01(float x) { return x < 0 ? 0 : x > 1 ? 1 : x; }
 /* log(1 + e^x) without overflow for large x. */
 static inline float softplus(float x) { return x > 0 ? x + log1pf(expf(-x)) : log1pf(expf(x)); }
 
-F32_MAP(relu, x < 0 ? 0 : x)
 SIGNED_MAPS(relu, x < 0 ? 0 : x)
-F32_MAP(leaky_relu, x < 0 ? P.alpha * x : x)
 F32_MAP(elu, x < 0 ? P.alpha * expm1f(x) : x)
 F32_MAP(selu, x > 0 ? P.gamma * x : P.gamma * P.alpha * expm1f(x))
 F32_MAP(celu, x > 0 ? x : P.alpha * expm1f(x / P.alpha))
@@ -76,7 +75,6 @@ F32_MAP(softplus, softplus(x))
 F32_MAP(softsign, x / (1 + fabsf(x)))
 F32_MAP(mish, x * tanhf(softplus(x)))
 F32_MAP(tanh, tanhf(x))
-F32_MAP(clip, x < P.lo ? P.lo : x > P.hi ? P.hi : x)
 INT_MAPS(clip, x < P.ilo ? P.ilo : x > P.ihi ? P.ihi : x)
 F32_MAP(erf, erff(x))
 F32_MAP(gelu_erf, 0.5f * x * (1 + erff(x * (float)M_SQRT1_2)))
@@ -95,6 +93,30 @@ F32_MAP(floor, floorf(x))
 F32_MAP(ceil, ceilf(x))
 F32_MAP(round, rintf(x)) /* the default rounding mode: half to even */
 MAP_LOOP(not_bool, uint8_t, x == 0)
+
+/* Relu, LeakyRelu and Clip share the fused activations' vector kernels; a bias of
+ * -0.0f adds nothing, not even to -0.0. */
+static void act_f32(segi_act_kind kind, float a, float b, const void *x, void *y, size_t n)
+{
+    segi_fused_act act = {kind, a, b};
+    segi_act_map(segi_cpu_isa(), &act, -0.0f, x, y, n);
+}
+
+static void relu_f32(const void *x, void *y, size_t n, const unary_params *p)
+{
+    (void)p;
+    act_f32(SEGI_ACT_RELU, 0, 0, x, y, n);
+}
+
+static void leaky_relu_f32(const void *x, void *y, size_t n, const unary_params *p)
+{
+    act_f32(SEGI_ACT_LEAKY_RELU, p->alpha, 0, x, y, n);
+}
+
+static void clip_f32(const void *x, void *y, size_t n, const unary_params *p)
+{
+    act_f32(SEGI_ACT_CLIP, p->lo, p->hi, x, y, n);
+}
 
 static void gelu_f32(const void *x, void *y, size_t n, const unary_params *p)
 {
