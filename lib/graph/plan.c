@@ -465,6 +465,15 @@ uint64_t segi_plan_step_stat(const segi_plan *p, int s, int stat)
 
 uint64_t segi_plan_run_ns(const segi_plan *p) { return p->run_ns; }
 
+void segi_plan_step_tensors(const segi_plan *p, int s, const seg_tensor *const **in,
+                            int *n_in, seg_tensor *const **out, int *n_out)
+{
+    *in = p->steps[s].in;
+    *n_in = p->steps[s].n_in;
+    *out = p->steps[s].out;
+    *n_out = p->steps[s].n_out;
+}
+
 const seg_tensor *segi_plan_output(const segi_plan *p, int i)
 {
     return &p->vals[p->g->outputs[i]].t;

@@ -58,6 +58,11 @@ seg_status segi_plan_profile(segi_plan *p);
 const segi_node_info *segi_plan_step_node(const segi_plan *p, int s);
 uint64_t segi_plan_step_stat(const segi_plan *p, int s, int stat);
 
+/** Step s's tensors: inputs (an omitted optional input is NULL) and outputs, with
+ *  the shapes of the plan (data only during and after a run). */
+void segi_plan_step_tensors(const segi_plan *p, int s, const seg_tensor *const **in,
+                            int *n_in, seg_tensor *const **out, int *n_out);
+
 /** Wall time of the last profiled run, steps and input binding included. */
 uint64_t segi_plan_run_ns(const segi_plan *p);
 
