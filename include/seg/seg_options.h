@@ -18,7 +18,9 @@ typedef struct seg_options seg_options;
 
 /** Option keys. Values are explicit and only appended. */
 typedef enum seg_option {
-    /** Threads for libseg's own work, >= 1. Default 1. */
+    /** Threads (cores) a session uses, >= 1: for libseg's own loops and, when libseg is
+     *  linked with OpenBLAS, for its BLAS calls (each run sets OpenBLAS's process-wide
+     *  thread count to this; see docs/runtime.md). Default 1. */
     SEG_OPT_THREADS = 1,
     /** Largest image (width x height) a decoder accepts, >= 1. Default 100,000,000. */
     SEG_OPT_MAX_PIXELS = 2,
