@@ -55,7 +55,8 @@ static int parse(int argc, char **argv, bench_args *a)
         if (!strcmp(arg, "--help"))
             return 100 + usage(stdout);
         if (!strcmp(arg, "--serve") || !strcmp(arg, "--profile")) {
-            *(arg[2] == 's' ? &a->serve : &a->profile) = true;
+            a->serve |= !strcmp(arg, "--serve");
+            a->profile |= !strcmp(arg, "--profile");
             continue;
         }
         if (!strcmp(arg, "--gemm-peak")) {
