@@ -1,6 +1,8 @@
 /* Per-node profiles through the public API: a record for every executed node, times
- * that add up, conv FLOPs that match the session's, and the error paths. */
+ * that add up, conv FLOPs that match the session's, and the error paths. Also the
+ * thread policy: a run leaves OpenBLAS at the session's thread count. */
 #include "check.h"
+#include "core/blas_threads.h"
 
 #include <seg/seg.h>
 #include <stdlib.h>
@@ -150,8 +152,33 @@ TEST(sessions_without_the_option_record_nothing)
     close_model(&f);
 }
 
+/* Two sessions of 1 and 3 threads, run in turn: each run sets BLAS to its own count
+ * (builds without OpenBLAS report 1 and are skipped). */
+TEST(runs_set_blas_threads_to_the_session_count)
+{
+    fixture one, three;
+    open_model(&one, "fcn_resnet", 1, 0);
+    open_model(&three, "fcn_resnet", 3, 0);
+    segi_blas_threads_set(3);
+    bool openblas = segi_blas_threads() == 3;
+    if (!openblas)
+        fprintf(stderr, "not linked with OpenBLAS: thread policy not checked\n");
+    if (one.s && three.s && one.x && openblas) {
+        const seg_tensor *in[1] = {one.x};
+        CHECK_OK(seg_session_run(one.s, in, 1));
+        CHECK_EQ_INT(segi_blas_threads(), 1);
+        CHECK_OK(seg_session_run(three.s, in, 1));
+        CHECK_EQ_INT(segi_blas_threads(), 3);
+        CHECK_OK(seg_session_run(one.s, in, 1));
+        CHECK_EQ_INT(segi_blas_threads(), 1);
+    }
+    close_model(&one);
+    close_model(&three);
+}
+
 int main(void)
 {
     return RUN_TESTS(CASE(every_executed_node_has_a_record), CASE(error_paths),
-                     CASE(sessions_without_the_option_record_nothing));
+                     CASE(sessions_without_the_option_record_nothing),
+                     CASE(runs_set_blas_threads_to_the_session_count));
 }
