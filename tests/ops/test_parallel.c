@@ -5,6 +5,7 @@
  */
 #include "op_test.h"
 #include "core/cpu.h"
+#include "ops/binary_f32.h"
 #include "ops/fused_act.h"
 
 #include <math.h>
@@ -211,8 +212,40 @@ TEST(vector_activations_equal_portable)
     (void)variants;
 }
 
+TEST(vector_arithmetic_equals_portable)
+{
+    enum { N = 300 };
+    float a[N], b[N], want[N], got[N];
+    for (int i = 0; i < N; i++) {
+        a[i] = (float)((i * 7919) % 2001 - 1000) / 7.0f;
+        b[i] = (float)((i * 104729) % 1999 - 999) / 3.0f;
+    }
+    a[4] = NAN;
+    b[9] = 0.0f;   /* x / 0 = inf */
+    b[10] = -0.0f;
+    a[11] = INFINITY;
+    b[11] = INFINITY;
+    const size_t steps[3][2] = {{1, 1}, {1, 0}, {0, 1}};
+    for (segi_isa isa = SEGI_ISA_AVX2; isa <= segi_cpu_isa(); isa++)
+        for (int op = SEGI_ARITH_ADD; op <= SEGI_ARITH_DIV; op++)
+            for (int s = 0; s < 3; s++)
+                for (size_t n = 0; n <= N; n += 23) {
+                    const float *pa = steps[s][0] ? a : a + 7, *pb = steps[s][1] ? b : b + 5;
+                    segi_arith_f32(SEGI_ISA_PORTABLE, (segi_arith)op, n, want, pa,
+                                   steps[s][0], pb, steps[s][1]);
+                    segi_arith_f32(isa, (segi_arith)op, n, got, pa, steps[s][0], pb,
+                                   steps[s][1]);
+                    CHECK(memcmp(want, got, n * sizeof *got) == 0);
+                }
+    segi_arith_f32(SEGI_ISA_PORTABLE, SEGI_ARITH_DIV, 1, got, a, 1, b + 9, 1);
+    CHECK(isinf(got[0]));  /* the portable code is IEEE too */
+    segi_arith_f32(SEGI_ISA_PORTABLE, SEGI_ARITH_SUB, 1, got, a + 11, 1, b + 11, 1);
+    CHECK(isnan(got[0]));
+}
+
 int main(void)
 {
     return RUN_TESTS(CASE(elementwise), CASE(pooling_and_norms), CASE(resize_softmax_concat),
-                     CASE(vector_activations_equal_portable));
+                     CASE(vector_activations_equal_portable),
+                     CASE(vector_arithmetic_equals_portable));
 }
