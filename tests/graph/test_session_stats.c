@@ -92,6 +92,27 @@ TEST(every_executed_node_has_a_record)
     check_records("unet", 1);
 }
 
+/* MatMul times its GEMMs: the phase counters reach the kernels. */
+TEST(matmul_records_gemm_time)
+{
+    fixture f;
+    open_model(&f, "segformer", 1, 1);
+    uint64_t gemm = 0;
+    int matmuls = 0;
+    if (f.s && f.x) {
+        const seg_tensor *in[1] = {f.x};
+        CHECK_OK(seg_session_run(f.s, in, 1));
+        for (size_t i = 0; i < seg_session_node_count(f.s); i++)
+            if (!strcmp(seg_session_node_op_type(f.s, i), "MatMul")) {
+                matmuls++;
+                gemm += stat_of(f.s, i, SEG_NODE_STAT_GEMM_NS);
+            }
+    }
+    CHECK(matmuls > 0);
+    CHECK(gemm > 0);
+    close_model(&f);
+}
+
 TEST(error_paths)
 {
     fixture f;
@@ -178,7 +199,8 @@ TEST(runs_set_blas_threads_to_the_session_count)
 
 int main(void)
 {
-    return RUN_TESTS(CASE(every_executed_node_has_a_record), CASE(error_paths),
+    return RUN_TESTS(CASE(every_executed_node_has_a_record), CASE(matmul_records_gemm_time),
+                     CASE(error_paths),
                      CASE(sessions_without_the_option_record_nothing),
                      CASE(runs_set_blas_threads_to_the_session_count));
 }
