@@ -3,7 +3,8 @@
 
     /usr/bin/python3 tools/export_models.py small tests/data/parity   # committed, tiny
     /usr/bin/python3 tools/export_models.py full  bench/.cache/models  # bench, not committed
-    (--keep: skip networks whose files already exist)
+    (--keep: skip networks whose files already exist; a third argument a,b,c exports only
+     those networks)
 
 Every network is built with a fixed seed and random BatchNorm statistics (so that
 BN folding is exercised), exported with torch.onnx, and saved beside an input and
@@ -389,12 +390,14 @@ def ort_expected(outdir, name, x):
 def main():
     args = [a for a in sys.argv[1:] if a != "--keep"]
     keep = "--keep" in sys.argv[1:]
-    if len(args) != 2 or args[0] not in ("small", "full"):
+    if len(args) not in (2, 3) or args[0] not in ("small", "full"):
         sys.exit(__doc__)
-    kind, outdir = args
+    kind, outdir = args[:2]
+    only = set(args[2].split(",")) if len(args) == 3 else None
     os.makedirs(outdir, exist_ok=True)
     for name, (builder, shape, opset, dynamic) in (SMALL if kind == "small" else FULL).items():
-        if keep and os.path.exists(os.path.join(outdir, name + ".expected.npy")):
+        if (keep and os.path.exists(os.path.join(outdir, name + ".expected.npy"))) or \
+                (only is not None and name not in only):
             continue
         _, x = export(name, builder, shape, opset, dynamic, outdir)
         print(f"{name}: {os.path.getsize(os.path.join(outdir, name + '.onnx'))} bytes")

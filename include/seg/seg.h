@@ -16,5 +16,6 @@
 #include "seg_image.h"
 #include "seg_model.h"
 #include "seg_profile.h"
+#include "seg_session_stats.h"
 
 #endif /* SEG_H */

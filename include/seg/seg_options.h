@@ -18,14 +18,18 @@ typedef struct seg_options seg_options;
 
 /** Option keys. Values are explicit and only appended. */
 typedef enum seg_option {
-    /** Threads for libseg's own work, >= 1. Default 1. */
+    /** Threads (cores) a session uses, >= 1: for libseg's own loops and, when libseg is
+     *  linked with OpenBLAS, for its BLAS calls (each run sets OpenBLAS's process-wide
+     *  thread count to this; see docs/runtime.md). Default 1. */
     SEG_OPT_THREADS = 1,
     /** Largest image (width x height) a decoder accepts, >= 1. Default 100,000,000. */
     SEG_OPT_MAX_PIXELS = 2,
     /** Graph optimisation level: 0 none, 1 basic, 2 all. Default 2. */
     SEG_OPT_OPT_LEVEL = 3,
     /** Largest file or buffer a loader accepts, in bytes, >= 1. Default 2^34. */
-    SEG_OPT_MAX_FILE_BYTES = 4
+    SEG_OPT_MAX_FILE_BYTES = 4,
+    /** Sessions record per-node times (seg_session_stats.h): 0 off, 1 on. Default 0. */
+    SEG_OPT_PROFILE_NODES = 5
 } seg_option;
 
 /** A new options object holding every default. */

@@ -15,6 +15,7 @@ struct seg_session {
     const seg_tensor **inputs;  /* scratch for run_named, one per graph input */
     bool has_outputs;
     segi_pool *pool;            /* SEG_OPT_THREADS threads for the kernels */
+    bool profile;               /* SEG_OPT_PROFILE_NODES */
 };
 
 #endif

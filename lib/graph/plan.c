@@ -23,6 +23,7 @@ typedef struct plan_step {
     const seg_tensor **in;
     seg_tensor **out;
     int n_in, n_out;
+    uint64_t conv_flops;
 } plan_step;
 
 struct segi_plan {
@@ -39,6 +40,10 @@ struct segi_plan {
     void *arena, *scratch;
     size_t arena_bytes, scratch_bytes;
     uint64_t conv_flops;
+    /* Per step when profiling (else NULL): SEGI_PLAN_STAT_COUNT counters of the last
+     * run, the step's total nanoseconds first, then its phases. */
+    uint64_t *stats;
+    uint64_t run_ns;
 };
 
 static size_t round_up(size_t n)
@@ -62,6 +67,7 @@ void segi_plan_free(segi_plan *p)
     free(p->out_ptrs);
     free(p->arena);
     free(p->scratch);
+    free(p->stats);
     free(p);
 }
 
@@ -251,7 +257,8 @@ static seg_status plan_node(segi_plan *p, const segi_node *n, const seg_tensor *
         return SEG_OK;
     if (ctx.scratch_bytes > p->scratch_bytes)
         p->scratch_bytes = ctx.scratch_bytes;
-    p->conv_flops += conv_flops(n, in, out);
+    s->conv_flops = conv_flops(n, in, out);
+    p->conv_flops += s->conv_flops;
     for (int k = 0; k < n->n_in; k++)
         if (n->in[k] >= 0)
             p->vals[n->in[k]].last = p->n_steps;
@@ -396,27 +403,75 @@ bool segi_plan_matches(const segi_plan *p, const seg_tensor *const *inputs)
     return true;
 }
 
+/* One step; with profiling on, its time and phases land in its counters. */
+static seg_status run_step(segi_plan *p, int s)
+{
+    plan_step *st = &p->steps[s];
+    uint64_t *stats = p->stats ? p->stats + (size_t)s * SEGI_PLAN_STAT_COUNT : NULL;
+    segi_op_ctx ctx = {.node = &st->info,
+                       .n_in = st->n_in,
+                       .in = st->in,
+                       .n_out = st->n_out,
+                       .out = st->out,
+                       .scratch_bytes = p->scratch_bytes,
+                       .scratch = p->scratch,
+                       .pool = p->pool,
+                       .phase_ns = stats ? stats + 1 : NULL};
+    if (!stats)
+        return st->def->run(&ctx);
+    memset(stats, 0, SEGI_PLAN_STAT_COUNT * sizeof *stats);
+    uint64_t t0 = segi_clock_ns();
+    seg_status r = st->def->run(&ctx);
+    stats[0] = segi_clock_ns() - t0;
+    return r;
+}
+
 seg_status segi_plan_run(segi_plan *p, const seg_tensor *const *inputs)
 {
     const segi_graph *g = p->g;
+    uint64_t t0 = p->stats ? segi_clock_ns() : 0;
     for (int i = 0; i < g->n_inputs; i++)
         if (!p->captured[i])
             p->vals[g->inputs[i]].t.data = inputs[i]->data;
     for (int s = 0; s < p->n_steps; s++) {
-        plan_step *st = &p->steps[s];
-        segi_op_ctx ctx = {.node = &st->info,
-                           .n_in = st->n_in,
-                           .in = st->in,
-                           .n_out = st->n_out,
-                           .out = st->out,
-                           .scratch_bytes = p->scratch_bytes,
-                           .scratch = p->scratch,
-                           .pool = p->pool};
-        seg_status r = st->def->run(&ctx);
+        seg_status r = run_step(p, s);
         if (r != SEG_OK)
             return r;
     }
+    if (p->stats)
+        p->run_ns = segi_clock_ns() - t0;
     return SEG_OK;
+}
+
+seg_status segi_plan_profile(segi_plan *p)
+{
+    if (p->stats)
+        return SEG_OK;
+    p->stats = calloc((size_t)p->n_steps * SEGI_PLAN_STAT_COUNT + 1, sizeof *p->stats);
+    return p->stats ? SEG_OK : segi_error(SEG_ERR_OUT_OF_MEMORY, "profile counters");
+}
+
+const segi_node_info *segi_plan_step_node(const segi_plan *p, int s)
+{
+    return &p->steps[s].info;
+}
+
+uint64_t segi_plan_step_stat(const segi_plan *p, int s, int stat)
+{
+    if (stat == SEGI_PLAN_STAT_FLOPS)
+        return p->steps[s].conv_flops;
+    return p->stats ? p->stats[(size_t)s * SEGI_PLAN_STAT_COUNT + stat] : 0;
+}
+
+uint64_t segi_plan_run_ns(const segi_plan *p) { return p->run_ns; }
+
+void segi_plan_step_tensors(const segi_plan *p, int s, const seg_tensor *const **in,
+                            int *n_in, seg_tensor *const **out, int *n_out)
+{
+    *in = p->steps[s].in;
+    *n_in = p->steps[s].n_in;
+    *out = p->steps[s].out;
+    *n_out = p->steps[s].n_out;
 }
 
 const seg_tensor *segi_plan_output(const segi_plan *p, int i)

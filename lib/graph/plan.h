@@ -39,4 +39,31 @@ int segi_plan_steps(const segi_plan *p);
 /** Conv and ConvTranspose FLOPs (2 per multiply-add) of the steps. */
 uint64_t segi_plan_conv_flops(const segi_plan *p);
 
+/*
+ * Per-step profiles. segi_plan_profile allocates the counters (once; runs stay
+ * allocation-free), after which every run records each step's time and phases
+ * (ops/op.h); without it runs read no clock.
+ */
+enum {
+    SEGI_PLAN_STAT_NS = 0,                               /* the step's wall time */
+    SEGI_PLAN_STAT_PHASE = 1,                            /* + segi_phase */
+    SEGI_PLAN_STAT_COUNT = SEGI_PLAN_STAT_PHASE + SEGI_PHASE_COUNT,
+    SEGI_PLAN_STAT_FLOPS = SEGI_PLAN_STAT_COUNT          /* conv FLOPs, known at planning */
+};
+
+seg_status segi_plan_profile(segi_plan *p);
+
+/** Step s (< segi_plan_steps) as a node, and one of its SEGI_PLAN_STAT_* values from
+ *  the last run (0 before a profiled run). */
+const segi_node_info *segi_plan_step_node(const segi_plan *p, int s);
+uint64_t segi_plan_step_stat(const segi_plan *p, int s, int stat);
+
+/** Step s's tensors: inputs (an omitted optional input is NULL) and outputs, with
+ *  the shapes of the plan (data only during and after a run). */
+void segi_plan_step_tensors(const segi_plan *p, int s, const seg_tensor *const **in,
+                            int *n_in, seg_tensor *const **out, int *n_out);
+
+/** Wall time of the last profiled run, steps and input binding included. */
+uint64_t segi_plan_run_ns(const segi_plan *p);
+
 #endif

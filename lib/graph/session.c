@@ -1,8 +1,10 @@
 /* The public seg_session: validate inputs, plan on new shapes, run. */
 #include "graph/model.h"
 
+#include "core/blas_threads.h"
 #include "core/error.h"
 #include "core/options.h"
+#include "seg/seg_session_stats.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +22,7 @@ seg_status seg_session_create(const seg_model *model, const seg_options *options
         return segi_error(SEG_ERR_OUT_OF_MEMORY, "session");
     }
     s->model = model;
+    s->profile = segi_option(options, SEG_OPT_PROFILE_NODES) != 0;
     seg_status st = segi_pool_create((int)segi_option(options, SEG_OPT_THREADS), &s->pool);
     if (st != SEG_OK) {
         seg_session_destroy(s);
@@ -88,6 +91,10 @@ static seg_status ensure_plan(seg_session *s, const seg_tensor *const *inputs, s
     segi_plan *p = NULL;
     if ((st = segi_plan_create(s->model->g, inputs, s->pool, &p)))
         return st;
+    if (s->profile && (st = segi_plan_profile(p))) {
+        segi_plan_free(p);
+        return st;
+    }
     segi_plan_free(s->plan);
     s->plan = p;
     return SEG_OK;
@@ -103,6 +110,9 @@ seg_status seg_session_run(seg_session *s, const seg_tensor *const *inputs, size
 {
     SEGI_REQUIRE(s);
     s->has_outputs = false;
+    /* The session's threads run its BLAS calls too; the pool's workers sleep while
+     * OpenBLAS's run and OpenBLAS's yield while the pool's run (docs/runtime.md). */
+    segi_blas_threads_set(segi_pool_threads(s->pool));
     seg_status st = ensure_plan(s, inputs, n);
     if (st == SEG_OK)
         st = segi_plan_run(s->plan, inputs);
@@ -152,4 +162,49 @@ size_t seg_session_arena_bytes(const seg_session *s)
 uint64_t seg_session_conv_flops(const seg_session *s)
 {
     return s && s->plan ? segi_plan_conv_flops(s->plan) : 0;
+}
+
+size_t seg_session_node_count(const seg_session *s)
+{
+    return s && s->profile && s->has_outputs ? (size_t)segi_plan_steps(s->plan) : 0;
+}
+
+const char *seg_session_node_op_type(const seg_session *s, size_t index)
+{
+    return index < seg_session_node_count(s) ? segi_plan_step_node(s->plan, (int)index)->op_type
+                                             : NULL;
+}
+
+const char *seg_session_node_name(const seg_session *s, size_t index)
+{
+    return index < seg_session_node_count(s) ? segi_plan_step_node(s->plan, (int)index)->name
+                                             : NULL;
+}
+
+seg_status seg_session_node_stat(const seg_session *s, size_t index, seg_node_stat stat,
+                                 uint64_t *out)
+{
+    SEGI_REQUIRE(s);
+    SEGI_REQUIRE(out);
+    size_t n = seg_session_node_count(s);
+    if (index >= n)
+        return segi_error(SEG_ERR_INVALID_ARGUMENT, "node record %zu of %zu%s", index, n,
+                          s->profile ? "" : " (the session was created without "
+                                            "SEG_OPT_PROFILE_NODES)");
+    static const int stats[] = {
+        [SEG_NODE_STAT_NS] = SEGI_PLAN_STAT_NS,
+        [SEG_NODE_STAT_IM2COL_NS] = SEGI_PLAN_STAT_PHASE + SEGI_PHASE_IM2COL,
+        [SEG_NODE_STAT_GEMM_NS] = SEGI_PLAN_STAT_PHASE + SEGI_PHASE_GEMM,
+        [SEG_NODE_STAT_TRANSFORM_NS] = SEGI_PLAN_STAT_PHASE + SEGI_PHASE_TRANSFORM,
+        [SEG_NODE_STAT_FLOPS] = SEGI_PLAN_STAT_FLOPS,
+    };
+    if ((unsigned)stat >= sizeof stats / sizeof stats[0] || stat == 0)
+        return segi_error(SEG_ERR_INVALID_ARGUMENT, "unknown node stat %d", (int)stat);
+    *out = segi_plan_step_stat(s->plan, (int)index, stats[stat]);
+    return SEG_OK;
+}
+
+uint64_t seg_session_run_ns(const seg_session *s)
+{
+    return seg_session_node_count(s) ? segi_plan_run_ns(s->plan) : 0;
 }

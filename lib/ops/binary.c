@@ -8,6 +8,7 @@
  * in Max/Min), integers wrap on overflow like ONNX Runtime, integer Div truncates
  * toward zero and defines x / 0 = 0 (ONNX leaves it undefined; it must not trap).
  */
+#include "ops/binary_f32.h"
 #include "ops/iter.h"
 
 #include <limits.h>
@@ -57,6 +58,14 @@
 #define ARITH_LOOPS(name, fexpr, iexpr)                                                 \
     BINARY_LOOP(name##_f32, float, float, fexpr)                                        \
     INT_LOOPS(name, SAME, iexpr)
+/* Add, Sub, Mul, Div on floats: the vector kernels of ops/binary_f32.c. */
+#define VECTOR_ARITH_LOOPS(name, OP, iexpr)                                             \
+    static void name##_f32(size_t n, void *const *p, const size_t *step, const void *arg) \
+    {                                                                                   \
+        (void)arg;                                                                      \
+        segi_arith_f32(segi_cpu_isa(), OP, n, p[0], p[1], step[1], p[2], step[2]);      \
+    }                                                                                   \
+    INT_LOOPS(name, SAME, iexpr)
 /* Comparisons: bool output, one expression for every dtype. */
 #define COMPARE_LOOPS(name, expr)                                                       \
     BINARY_LOOP(name##_f32, float, uint8_t, expr)                                       \
@@ -92,10 +101,10 @@ static inline uint16_t half_min(uint16_t a, uint16_t b)
     return half_nan(a) || (!half_nan(b) && half_key(a) <= half_key(b)) ? a : b;
 }
 
-ARITH_LOOPS(add, a + b, (uint64_t)a + (uint64_t)b)
-ARITH_LOOPS(sub, a - b, (uint64_t)a - (uint64_t)b)
-ARITH_LOOPS(mul, a * b, (uint64_t)a * (uint64_t)b)
-ARITH_LOOPS(div, a / b, div_trunc(a, b))
+VECTOR_ARITH_LOOPS(add, SEGI_ARITH_ADD, (uint64_t)a + (uint64_t)b)
+VECTOR_ARITH_LOOPS(sub, SEGI_ARITH_SUB, (uint64_t)a - (uint64_t)b)
+VECTOR_ARITH_LOOPS(mul, SEGI_ARITH_MUL, (uint64_t)a * (uint64_t)b)
+VECTOR_ARITH_LOOPS(div, SEGI_ARITH_DIV, div_trunc(a, b))
 ARITH_LOOPS(max, nan_max(a, b), a > b ? a : b)
 ARITH_LOOPS(min, nan_min(a, b), a < b ? a : b)
 BINARY_LOOP(prelu_f32, float, float, a < 0 ? a * b : a)
@@ -185,11 +194,11 @@ static seg_status binary_run(segi_op_ctx *ctx, const binary_row *row)
     } else {
         segi_operand ops[3] = {segi_operand_of(y), segi_operand_of(ctx->in[0]),
                                segi_operand_of(ctx->in[1])};
-        segi_iterate(y->rank, y->dims, 3, ops, kernel, NULL);
+        segi_iterate_pool(ctx->pool, y->rank, y->dims, 3, ops, kernel, NULL);
         for (int i = 2; i < ctx->n_in; i++) {
             ops[1] = ops[0];
             ops[2] = segi_operand_of(ctx->in[i]);
-            segi_iterate(y->rank, y->dims, 3, ops, kernel, NULL);
+            segi_iterate_pool(ctx->pool, y->rank, y->dims, 3, ops, kernel, NULL);
         }
     }
     if (row->mean) {
@@ -313,8 +322,8 @@ static seg_status Pow_run(segi_op_ctx *ctx)
     seg_tensor *y = ctx->out[0];
     segi_operand ops[3] = {segi_operand_of(y), segi_operand_of(ctx->in[0]),
                            segi_operand_of(ctx->in[1])};
-    segi_iterate(y->rank, y->dims, 3, ops,
-                 pow_kernels[ctx->in[0]->dtype][ctx->in[1]->dtype], NULL);
+    segi_iterate_pool(ctx->pool, y->rank, y->dims, 3, ops,
+                      pow_kernels[ctx->in[0]->dtype][ctx->in[1]->dtype], NULL);
     return SEG_OK;
 }
 
@@ -370,7 +379,7 @@ static seg_status Where_run(segi_op_ctx *ctx)
     seg_tensor *y = ctx->out[0];
     segi_operand ops[4] = {segi_operand_of(y), segi_operand_of(ctx->in[0]),
                            segi_operand_of(ctx->in[1]), segi_operand_of(ctx->in[2])};
-    segi_iterate(y->rank, y->dims, 4, ops, where_kernel(ops[0].esize), NULL);
+    segi_iterate_pool(ctx->pool, y->rank, y->dims, 4, ops, where_kernel(ops[0].esize), NULL);
     return SEG_OK;
 }
 

@@ -50,6 +50,38 @@ static seg_status concat_infer(segi_op_ctx *ctx)
     return segi_op_set_output(ctx, 0, x->dtype, x->rank, dims);
 }
 
+typedef struct concat_job {
+    const segi_op_ctx *ctx;
+    int axis;
+    size_t esize, row, total;  /* bytes of one output row (from axis on) and in all */
+} concat_job;
+
+#define CONCAT_BLOCK 16384  /* bytes per unit of work */
+
+/* Output bytes [b, e) in blocks: each part of a row comes from the input whose slice
+ * of the row it is, found by walking the inputs (no table: run allocates nothing). */
+static void concat_range(void *ctx, size_t b, size_t e)
+{
+    const concat_job *j = ctx;
+    char *dst = j->ctx->out[0]->data;
+    size_t at = b * CONCAT_BLOCK, end = e * CONCAT_BLOCK < j->total ? e * CONCAT_BLOCK
+                                                                    : j->total;
+    while (at < end) {
+        size_t o = at / j->row, r = at % j->row, start = 0, chunk = 0;
+        int i = 0;
+        for (;; i++) {
+            const seg_tensor *t = j->ctx->in[i];
+            chunk = (size_t)segi_value_span(t->dims, j->axis, t->rank) * j->esize;
+            if (r < start + chunk)
+                break;
+            start += chunk;
+        }
+        size_t len = start + chunk - r < end - at ? start + chunk - r : end - at;
+        memcpy(dst + at, (const char *)j->ctx->in[i]->data + o * chunk + (r - start), len);
+        at += len;
+    }
+}
+
 static seg_status concat_run(segi_op_ctx *ctx)
 {
     int axis;
@@ -57,27 +89,14 @@ static seg_status concat_run(segi_op_ctx *ctx)
     if (st != SEG_OK)
         return st;
     const seg_tensor *y = ctx->out[0];
-    size_t esize = seg_dtype_size(y->dtype);
-    int64_t outer = segi_value_span(y->dims, 0, axis);
-    size_t row = (size_t)segi_value_span(y->dims, axis, y->rank) * esize;
-    char *dst = y->data;
-    size_t at = 0;
-    for (int i = 0; i < ctx->n_in; i++) {
-        const seg_tensor *t = ctx->in[i];
-        size_t chunk = (size_t)segi_value_span(t->dims, axis, t->rank) * esize;
-        const char *src = t->data;
-        for (int64_t o = 0; o < outer && chunk; o++)
-            memcpy(dst + (size_t)o * row + at, src + (size_t)o * chunk, chunk);
-        at += chunk;
-    }
+    concat_job j = {ctx, axis, seg_dtype_size(y->dtype), 0, y->nbytes};
+    j.row = (size_t)segi_value_span(y->dims, axis, y->rank) * j.esize;
+    if (j.total && j.row)
+        segi_pool_for(ctx->pool, (j.total + CONCAT_BLOCK - 1) / CONCAT_BLOCK, 16,
+                      concat_range, &j);
     return SEG_OK;
 }
 
-/* ---- Split ---- */
-
-/* Sizes of the n_out parts along `axis`: the split attribute (before opset 13) or
- * input, else equal parts (the last one smaller when opset 18's num_outputs does not
- * divide the axis). */
 static seg_status split_sizes(segi_op_ctx *ctx, int *axis, int64_t *sizes)
 {
     const seg_tensor *x = ctx->in[0];

@@ -14,6 +14,7 @@
 #ifndef SEGI_OPS_FUSED_ACT_H
 #define SEGI_OPS_FUSED_ACT_H
 
+#include "core/cpu.h"
 #include "ops/op.h"
 
 typedef enum segi_act_kind {
@@ -36,5 +37,13 @@ seg_status segi_fused_act_parse(const segi_op_ctx *ctx, segi_fused_act *act);
 
 /* y[i] = act(y[i] + bias) for n values, in one pass. */
 void segi_fused_act_apply(const segi_fused_act *act, float bias, float *y, size_t n);
+
+/* y[i] = act(x[i] + bias) (y may be x) with the variant for `isa` (tests call each):
+ * AVX2 and AVX-512 variants vectorise none, relu, clip and leaky_relu, with results
+ * identical to the portable code (no FMA, NaN passes through the same way); the other
+ * activations always take the portable code. A bias of -0.0f leaves every x as it is,
+ * -0.0 included: the element-wise Relu, Clip and LeakyRelu use it. */
+void segi_act_map(segi_isa isa, const segi_fused_act *act, float bias, const float *x,
+                  float *y, size_t n);
 
 #endif

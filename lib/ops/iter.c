@@ -97,6 +97,74 @@ void segi_iterate(int rank, const int64_t *dims, int n, const segi_operand *ops,
     }
 }
 
+typedef struct iter_job {
+    loop_plan pl;
+    int n;
+    const segi_operand *ops;
+    segi_loop_fn fn;
+    const void *arg;
+} iter_job;
+
+/* Elements [begin, end) of the space in row-major order: the first and last runs may
+ * be partial. */
+static void iterate_range(void *ctx, size_t begin, size_t end)
+{
+    const iter_job *j = ctx;
+    const loop_plan *pl = &j->pl;
+    int last = pl->rank - 1;
+    size_t run = (size_t)pl->dims[last];
+    int64_t idx[SEG_MAX_RANK];
+    size_t rest = begin / run;
+    for (int d = last - 1; d >= 0; d--) {
+        idx[d] = (int64_t)(rest % (size_t)pl->dims[d]);
+        rest /= (size_t)pl->dims[d];
+    }
+    char *p[SEGI_ITER_MAX];
+    size_t step[SEGI_ITER_MAX];
+    for (int i = 0; i < j->n; i++) {
+        step[i] = pl->stride[i][last] != 0;
+        p[i] = (char *)j->ops[i].data + (ptrdiff_t)(begin % run) * pl->stride[i][last];
+        for (int d = 0; d < last; d++)
+            p[i] += idx[d] * pl->stride[i][d];
+    }
+    size_t at = begin, off = begin % run;
+    while (at < end) {
+        size_t len = run - off < end - at ? run - off : end - at;
+        j->fn(len, (void *const *)p, step, j->arg);
+        at += len;
+        if (at >= end)
+            return;
+        for (int i = 0; i < j->n; i++)
+            p[i] -= (ptrdiff_t)off * pl->stride[i][last];
+        off = 0;
+        int d = last - 1;
+        for (; d >= 0; d--) {
+            for (int i = 0; i < j->n; i++)
+                p[i] += pl->stride[i][d];
+            if (++idx[d] < pl->dims[d])
+                break;
+            for (int i = 0; i < j->n; i++)
+                p[i] -= pl->stride[i][d] * (ptrdiff_t)pl->dims[d];
+            idx[d] = 0;
+        }
+    }
+}
+
+void segi_iterate_pool(segi_pool *pool, int rank, const int64_t *dims, int n,
+                       const segi_operand *ops, segi_loop_fn fn, const void *arg)
+{
+    size_t total = 1;
+    for (int d = 0; d < rank; d++)
+        total *= (size_t)dims[d];
+    if (total < SEGI_ITER_GRAIN || segi_pool_threads(pool) == 1) {
+        segi_iterate(rank, dims, n, ops, fn, arg);
+        return;
+    }
+    iter_job j = {.n = n, .ops = ops, .fn = fn, .arg = arg};
+    plan_loops(&j.pl, rank, dims, n, ops);
+    segi_pool_for(pool, total, SEGI_ITER_GRAIN / 4, iterate_range, &j);
+}
+
 seg_status segi_broadcast_shape(const segi_op_ctx *ctx, int n, const seg_tensor *const *in,
                                 int *rank, int64_t *dims)
 {

@@ -42,6 +42,14 @@ segi_operand segi_operand_of(const seg_tensor *t);
 void segi_iterate(int rank, const int64_t *dims, int n, const segi_operand *ops,
                   segi_loop_fn fn, const void *arg);
 
+/* segi_iterate split over the pool's threads, for element-wise kernels only: every
+ * element of operand 0 is written once by one thread, so no thread reads another's
+ * output (reductions, which accumulate into operand 0, stay on segi_iterate). Spaces
+ * below SEGI_ITER_GRAIN elements run inline. Results equal segi_iterate's. */
+#define SEGI_ITER_GRAIN 16384
+void segi_iterate_pool(segi_pool *pool, int rank, const int64_t *dims, int n,
+                       const segi_operand *ops, segi_loop_fn fn, const void *arg);
+
 /* The multidirectional (NumPy) broadcast of the shapes of in[0..n-1] into rank/dims.
  * SEG_ERR_SHAPE naming the node and every shape when they do not broadcast. */
 seg_status segi_broadcast_shape(const segi_op_ctx *ctx, int n, const seg_tensor *const *in,

@@ -98,15 +98,15 @@ static seg_status matmul_run(segi_op_ctx *ctx)
         return st;
     const float *a = ctx->in[0]->data, *b = ctx->in[1]->data;
     float *y = ctx->out[0]->data;
-    if (p.shared_b) {
+    uint64_t t0 = segi_phase_start(ctx);
+    if (p.shared_b)
         sgemm_rows(p.batches * p.m, p.n, p.k, a, b, y);
-        return SEG_OK;
-    }
-    for (int64_t i = 0; i < p.batches; i++) {
+    for (int64_t i = 0; i < p.batches && !p.shared_b; i++) {
         int64_t ai, bi;
         segi_matmul_batch(&p, i, &ai, &bi);
         sgemm_rows(p.m, p.n, p.k, a + ai * p.m * p.k, b + bi * p.k * p.n, y + i * p.m * p.n);
     }
+    segi_phase_stop(ctx, SEGI_PHASE_GEMM, t0);
     return SEG_OK;
 }
 
@@ -173,10 +173,12 @@ static seg_status gemm_run(segi_op_ctx *ctx)
                                   : 0.0f;
     if (p.m == 0 || p.n == 0 || p.k == 0)
         return SEG_OK;
+    uint64_t t0 = segi_phase_start(ctx);
     cblas_sgemm(CblasRowMajor, p.ta ? CblasTrans : CblasNoTrans,
                 p.tb ? CblasTrans : CblasNoTrans, (int)p.m, (int)p.n, (int)p.k, alpha,
                 ctx->in[0]->data, (int)(p.ta ? p.m : p.k), ctx->in[1]->data,
                 (int)(p.tb ? p.k : p.n), 1.0f, y, (int)p.n);
+    segi_phase_stop(ctx, SEGI_PHASE_GEMM, t0);
     return SEG_OK;
 }
 

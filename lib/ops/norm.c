@@ -59,21 +59,45 @@ static seg_status batchnorm_infer(segi_op_ctx *ctx)
     return channel_norm_infer(ctx, 4);
 }
 
-static seg_status batchnorm_run(segi_op_ctx *ctx)
+/* A per-(n, c) plane kernel over planes [b, e) and what it reads. */
+typedef struct norm_job {
+    const segi_op_ctx *ctx;
+    double eps;
+    int64_t c, hw;
+} norm_job;
+
+/* Run `fn` over the N x C planes, split over the pool's threads (~64 K values per
+ * part at least). */
+static seg_status run_planes(segi_op_ctx *ctx, segi_pool_fn fn)
 {
     const seg_tensor *x = ctx->in[0];
-    const float *scale = ctx->in[1]->data, *bias = ctx->in[2]->data;
-    const float *mean = ctx->in[3]->data, *var = ctx->in[4]->data, *xp = x->data;
-    double eps = segi_op_attr_float(ctx, "epsilon", 1e-5f);
-    int64_t c = x->dims[1], hw = spatial_size(x);
-    float *y = ctx->out[0]->data;
-    for (int64_t i = 0; i < x->dims[0] * c; i++) {
-        double a = scale[i % c] / sqrt((double)var[i % c] + eps);
-        float af = (float)a, bf = (float)(bias[i % c] - mean[i % c] * a);
-        for (int64_t j = 0; j < hw; j++)
-            y[i * hw + j] = xp[i * hw + j] * af + bf;
-    }
+    norm_job j = {ctx, segi_op_attr_float(ctx, "epsilon", 1e-5f), x->dims[1],
+                  spatial_size(x)};
+    size_t grain = j.hw > 0 && j.hw < 65536 ? (size_t)(65536 / j.hw) : 1;
+    if (j.hw > 0)
+        segi_pool_for(ctx->pool, (size_t)(x->dims[0] * j.c), grain, fn, &j);
     return SEG_OK;
+}
+
+static void batchnorm_planes(void *ctx, size_t b, size_t e)
+{
+    const norm_job *j = ctx;
+    const seg_tensor *const *in = j->ctx->in;
+    const float *scale = in[1]->data, *bias = in[2]->data, *xp = in[0]->data;
+    const float *mean = in[3]->data, *var = in[4]->data;
+    int64_t c = j->c, hw = j->hw;
+    float *y = j->ctx->out[0]->data;
+    for (int64_t i = (int64_t)b; i < (int64_t)e; i++) {
+        double a = scale[i % c] / sqrt((double)var[i % c] + j->eps);
+        float af = (float)a, bf = (float)(bias[i % c] - mean[i % c] * a);
+        for (int64_t k = 0; k < hw; k++)
+            y[i * hw + k] = xp[i * hw + k] * af + bf;
+    }
+}
+
+static seg_status batchnorm_run(segi_op_ctx *ctx)
+{
+    return run_planes(ctx, batchnorm_planes);
 }
 
 /* Mean and 1 / sqrt(variance + eps) of n floats. */
@@ -98,21 +122,26 @@ static seg_status instancenorm_infer(segi_op_ctx *ctx)
     return st;
 }
 
+static void instancenorm_planes(void *ctx, size_t b, size_t e)
+{
+    const norm_job *j = ctx;
+    const seg_tensor *const *in = j->ctx->in;
+    const float *scale = in[1]->data, *bias = in[2]->data, *xp = in[0]->data;
+    int64_t c = j->c, hw = j->hw;
+    float *y = j->ctx->out[0]->data;
+    for (int64_t i = (int64_t)b; i < (int64_t)e; i++) {
+        double mean, inv;
+        moments(xp + i * hw, hw, j->eps, &mean, &inv);
+        float sa = (float)(scale[i % c] * inv);
+        float sb = (float)(bias[i % c] - mean * scale[i % c] * inv);
+        for (int64_t k = 0; k < hw; k++)
+            y[i * hw + k] = xp[i * hw + k] * sa + sb;
+    }
+}
+
 static seg_status instancenorm_run(segi_op_ctx *ctx)
 {
-    const seg_tensor *x = ctx->in[0];
-    const float *scale = ctx->in[1]->data, *bias = ctx->in[2]->data, *xp = x->data;
-    double eps = segi_op_attr_float(ctx, "epsilon", 1e-5f);
-    int64_t c = x->dims[1], hw = spatial_size(x);
-    float *y = ctx->out[0]->data;
-    for (int64_t i = 0; i < x->dims[0] * c; i++) {
-        double mean, inv;
-        moments(xp + i * hw, hw, eps, &mean, &inv);
-        float a = (float)(scale[i % c] * inv), b = (float)(bias[i % c] - mean * scale[i % c] * inv);
-        for (int64_t j = 0; j < hw; j++)
-            y[i * hw + j] = xp[i * hw + j] * a + b;
-    }
-    return SEG_OK;
+    return run_planes(ctx, instancenorm_planes);
 }
 
 /* LayerNormalization: each row (the trailing dims from `axis`) is normalised. */

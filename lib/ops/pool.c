@@ -86,18 +86,30 @@ static int64_t stored_index(const pool_plan *p, int64_t at)
     return (x * n[1] + y) * n[0] + z;
 }
 
-/* Pool every plane: x [planes, image], y [planes, grid], idx (optional) likewise.
+typedef struct pool_job {
+    const pool_plan *p;
+    const float *x;
+    float *y;
+    int64_t *idx;
+} pool_job;
+
+/* Pool planes [c0, c1): x [planes, image], y [planes, grid], idx (optional) likewise.
  * The taps of the first two axes are found once per output row, and those of the last
  * axis once per plane for the interior, where every tap is inside the image. */
-static void pool_planes(const pool_plan *p, const float *x, float *y, int64_t *idx)
+static void pool_range(void *ctx, size_t c0, size_t c1)
 {
+    const pool_job *j = ctx;
+    const pool_plan *p = j->p;
+    const float *x = j->x;
+    float *y = j->y;
+    int64_t *idx = j->idx;
     const segi_window *w = &p->w;
     int64_t in_size = segi_window_image_size(w), out_size = segi_window_grid_size(w);
     int64_t span = (w->kernel[2] - 1) * w->dilation[2], s = w->stride[2];
     int64_t in_lo = ceil_div_pos(w->pad0[2], s);  /* interior: [in_lo, in_hi) */
     int64_t in_hi = w->image[2] - span + w->pad0[2] <= 0
                         ? 0 : min64(w->grid[2], ceil_div_pos(w->image[2] - span + w->pad0[2], s));
-    for (int64_t c = 0; c < p->planes; c++) {
+    for (int64_t c = (int64_t)c0; c < (int64_t)c1; c++) {
         const float *xc = x + c * in_size;
         int64_t at = c * out_size;
         for (int64_t od = 0; od < w->grid[0]; od++)
@@ -115,6 +127,16 @@ static void pool_planes(const pool_plan *p, const float *x, float *y, int64_t *i
                 }
             }
     }
+}
+
+/* Every plane, split over the pool's threads in runs of at least ~64 K input values. */
+static void pool_planes(segi_pool *pool, const pool_plan *p, const float *x, float *y,
+                        int64_t *idx)
+{
+    pool_job j = {p, x, y, idx};
+    int64_t in_size = segi_window_image_size(&p->w);
+    size_t grain = in_size > 0 && in_size < 65536 ? (size_t)(65536 / in_size) : 1;
+    segi_pool_for(pool, (size_t)p->planes, grain, pool_range, &j);
 }
 
 /* Check the input and set the kind and the number of planes. */
@@ -230,12 +252,12 @@ static seg_status pool_run(segi_op_ctx *ctx)
     seg_tensor *y = ctx->out[0];
     int64_t *idx = ctx->n_out > 1 && ctx->out[1] ? ctx->out[1]->data : NULL;
     if (x->dtype == SEG_DTYPE_F32) {
-        pool_planes(&p, x->data, y->data, idx);
+        pool_planes(ctx->pool, &p, x->data, y->data, idx);
         return SEG_OK;
     }
     float *xf = ctx->scratch, *yf = xf + seg_tensor_count(x);
     widen(x, xf);
-    pool_planes(&p, xf, yf, idx);
+    pool_planes(ctx->pool, &p, xf, yf, idx);
     narrow(yf, y);
     return SEG_OK;
 }

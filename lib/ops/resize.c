@@ -448,8 +448,9 @@ static seg_status resize_infer(segi_op_ctx *ctx)
     passes ps;
     plan_passes(&p, &ps);
     ctx->scratch_bytes = ps.taps_total * (sizeof(int64_t) + sizeof(float));
-    if (p.mode != NEAREST)
-        ctx->scratch_bytes += 2 * ps.buffer_elems * sizeof(float);
+    if (p.mode != NEAREST)  /* two buffers per thread */
+        ctx->scratch_bytes += 2 * ps.buffer_elems * sizeof(float) *
+                              (size_t)segi_pool_threads(ctx->pool);
     return segi_op_set_output(ctx, 0, ctx->in[0]->dtype, p.rank, p.out);
 }
 
@@ -516,30 +517,63 @@ static void pass_rows(const float *src, float *dst, int64_t outer, int64_t n_in,
     }
 }
 
-static void run_interpolation(const plan *p, const passes *ps, const table *tables,
-                              const float *src, float *dst, float *buf[2])
+typedef struct interp_job {
+    const plan *p;
+    const passes *ps;
+    const table *tables;
+    const float *src;
+    float *dst, *bufs;  /* bufs: two buffers of ps->buffer_elems per part */
+    int64_t planes;
+    size_t parts;
+} interp_job;
+
+/* Parts [b, e) of the planes, one contiguous range of planes and one pair of buffers
+ * per part, so that no two threads share a buffer. */
+static void interpolate_parts(void *ctx, size_t b, size_t e)
 {
+    const interp_job *j = ctx;
+    const plan *p = j->p;
+    const passes *ps = j->ps;
     int first = ps->first;
-    int64_t planes = segi_value_span(p->in, 0, first);
     int64_t in_plane = segi_value_span(p->in, first, p->rank);
     int64_t out_plane = segi_value_span(p->out, first, p->rank);
-    for (int64_t pl = 0; pl < planes; pl++) {
-        int64_t cur[SEG_MAX_RANK];
-        memcpy(cur, p->in, sizeof cur);
-        const float *from = src + pl * in_plane;
-        for (int a = 0; a < ps->n; a++) {
-            int d = ps->axes[a];
-            float *to = a == ps->n - 1 ? dst + pl * out_plane : buf[a & 1];
-            int64_t outer = segi_value_span(cur, first, d);
-            int64_t inner = segi_value_span(cur, d + 1, p->rank);
-            if (inner == 1)
-                pass_last(from, to, outer, cur[d], &tables[d], p->extrapolation);
-            else
-                pass_rows(from, to, outer, cur[d], inner, &tables[d], p->extrapolation);
-            cur[d] = p->out[d];
-            from = to;
+    for (size_t part = b; part < e; part++) {
+        float *buf[2] = {j->bufs + 2 * part * ps->buffer_elems,
+                         j->bufs + (2 * part + 1) * ps->buffer_elems};
+        int64_t pl0 = j->planes * (int64_t)part / (int64_t)j->parts;
+        int64_t pl1 = j->planes * (int64_t)(part + 1) / (int64_t)j->parts;
+        for (int64_t pl = pl0; pl < pl1; pl++) {
+            int64_t cur[SEG_MAX_RANK];
+            memcpy(cur, p->in, sizeof cur);
+            const float *from = j->src + pl * in_plane;
+            for (int a = 0; a < ps->n; a++) {
+                int d = ps->axes[a];
+                float *to = a == ps->n - 1 ? j->dst + pl * out_plane : buf[a & 1];
+                int64_t outer = segi_value_span(cur, first, d);
+                int64_t inner = segi_value_span(cur, d + 1, p->rank);
+                if (inner == 1)
+                    pass_last(from, to, outer, cur[d], &j->tables[d], p->extrapolation);
+                else
+                    pass_rows(from, to, outer, cur[d], inner, &j->tables[d],
+                              p->extrapolation);
+                cur[d] = p->out[d];
+                from = to;
+            }
         }
     }
+}
+
+/* The planes split into one part per thread, or run inline when they are small. */
+static void run_interpolation(segi_pool *pool, const plan *p, const passes *ps,
+                              const table *tables, const float *src, float *dst, float *bufs)
+{
+    int64_t planes = segi_value_span(p->in, 0, ps->first);
+    size_t out_values = (size_t)segi_value_span(p->out, 0, p->rank);
+    size_t threads = (size_t)segi_pool_threads(pool);
+    size_t parts = out_values < 65536 || planes < 2 ? 1
+                 : threads < (size_t)planes ? threads : (size_t)planes;
+    interp_job j = {p, ps, tables, src, dst, bufs, planes, parts};
+    segi_pool_for(parts > 1 ? pool : NULL, parts, 1, interpolate_parts, &j);
 }
 
 static seg_status resize_run(segi_op_ctx *ctx)
@@ -578,8 +612,7 @@ static seg_status resize_run(segi_op_ctx *ctx)
         segi_mapped_copy(y->data, x->data, seg_dtype_size(x->dtype), p.rank, y->dims,
                          x->dims, maps, fill);
     } else {
-        float *buf[2] = {w, w + ps.buffer_elems};
-        run_interpolation(&p, &ps, tables, x->data, y->data, buf);
+        run_interpolation(ctx->pool, &p, &ps, tables, x->data, y->data, w);
     }
     return SEG_OK;
 }

@@ -69,20 +69,20 @@ static void softmax_row(const float *x, float *y, size_t n, bool log_out)
 
 /* One [n, inner] slice: per inner position, the max and the sum of exponentials are
  * accumulated row by row so the loops walk memory in order. */
-static void softmax_slice(const float *x, float *y, segi_axis_view v, float *max, float *sum,
-                          bool log_out)
+static void softmax_slice(const float *x, float *y, segi_axis_view v, size_t i0, size_t i1,
+                          float *max, float *sum, bool log_out)
 {
-    for (size_t i = 0; i < v.inner; i++) {
+    for (size_t i = i0; i < i1; i++) {
         max[i] = -INFINITY;
         sum[i] = 0;
     }
     for (size_t k = 0; k < v.n; k++)
-        for (size_t i = 0; i < v.inner; i++) {
+        for (size_t i = i0; i < i1; i++) {
             const float e = x[k * v.inner + i];
             max[i] = e > max[i] || isnan(e) ? e : max[i];
         }
     for (size_t k = 0; k < v.n; k++)
-        for (size_t i = 0; i < v.inner; i++) {
+        for (size_t i = i0; i < i1; i++) {
             const float e = expf(x[k * v.inner + i] - max[i]);
             if (!log_out)
                 y[k * v.inner + i] = e;
@@ -90,36 +90,56 @@ static void softmax_slice(const float *x, float *y, segi_axis_view v, float *max
         }
     if (log_out) {
         /* (x - max) - log(sum): adding max to log(sum) first would round it away */
-        for (size_t i = 0; i < v.inner; i++)
+        for (size_t i = i0; i < i1; i++)
             sum[i] = logf(sum[i]);
         for (size_t k = 0; k < v.n; k++)
-            for (size_t i = 0; i < v.inner; i++)
+            for (size_t i = i0; i < i1; i++)
                 y[k * v.inner + i] = (x[k * v.inner + i] - max[i]) - sum[i];
     } else {
-        for (size_t i = 0; i < v.inner; i++)
+        for (size_t i = i0; i < i1; i++)
             sum[i] = 1.0f / sum[i];
         for (size_t k = 0; k < v.n; k++)
-            for (size_t i = 0; i < v.inner; i++)
+            for (size_t i = i0; i < i1; i++)
                 y[k * v.inner + i] *= sum[i];
     }
 }
 
+typedef struct softmax_job {
+    const float *x;
+    float *y, *max, *sum;
+    segi_axis_view v;
+    size_t o;   /* the slice, when inner > 1 */
+    bool log_out;
+} softmax_job;
+
+/* Rows [b, e) when inner == 1, else columns [b, e) of slice o: disjoint outputs and
+ * disjoint max/sum entries, so threads never share one. */
+static void softmax_range(void *ctx, size_t b, size_t e)
+{
+    const softmax_job *j = ctx;
+    size_t slice = j->v.n * j->v.inner;
+    if (j->v.inner == 1)
+        for (size_t o = b; o < e; o++)
+            softmax_row(j->x + o * slice, j->y + o * slice, j->v.n, j->log_out);
+    else
+        softmax_slice(j->x + j->o * slice, j->y + j->o * slice, j->v, b, e, j->max, j->sum,
+                      j->log_out);
+}
+
 static seg_status softmax_run(segi_op_ctx *ctx, bool log_out)
 {
-    segi_axis_view v;
-    seg_status st = view_of(ctx, &v);
+    softmax_job j = {.x = ctx->in[0]->data, .y = ctx->out[0]->data, .log_out = log_out};
+    seg_status st = view_of(ctx, &j.v);
     if (st != SEG_OK)
         return st;
-    const float *x = ctx->in[0]->data;
-    float *y = ctx->out[0]->data;
-    float *max = ctx->scratch, *sum = max + v.inner;
-    const size_t slice = v.n * v.inner;
-    for (size_t o = 0; o < v.outer; o++) {
-        if (v.inner == 1)
-            softmax_row(x + o * slice, y + o * slice, v.n, log_out);
-        else
-            softmax_slice(x + o * slice, y + o * slice, v, max, sum, log_out);
-    }
+    j.max = ctx->scratch;
+    j.sum = j.max + j.v.inner;
+    size_t grain = j.v.n < SEGI_ITER_GRAIN ? SEGI_ITER_GRAIN / (j.v.n ? j.v.n : 1) : 1;
+    if (j.v.inner == 1)
+        segi_pool_for(ctx->pool, j.v.outer, grain, softmax_range, &j);
+    else
+        for (j.o = 0; j.o < j.v.outer; j.o++)
+            segi_pool_for(ctx->pool, j.v.inner, grain, softmax_range, &j);
     return SEG_OK;
 }
 

@@ -8,6 +8,7 @@
  * attributes with per-operator defaults; Clip's bounds; Gelu's approximation).
  * NaN passes through every activation as in NumPy.
  */
+#include "ops/fused_act.h"
 #include "ops/iter.h"
 
 #include <float.h>
@@ -62,9 +63,7 @@ static inline float clamp01(float x) { return x < 0 ? 0 : x > 1 ? 1 : x; }
 /* log(1 + e^x) without overflow for large x. */
 static inline float softplus(float x) { return x > 0 ? x + log1pf(expf(-x)) : log1pf(expf(x)); }
 
-F32_MAP(relu, x < 0 ? 0 : x)
 SIGNED_MAPS(relu, x < 0 ? 0 : x)
-F32_MAP(leaky_relu, x < 0 ? P.alpha * x : x)
 F32_MAP(elu, x < 0 ? P.alpha * expm1f(x) : x)
 F32_MAP(selu, x > 0 ? P.gamma * x : P.gamma * P.alpha * expm1f(x))
 F32_MAP(celu, x > 0 ? x : P.alpha * expm1f(x / P.alpha))
@@ -76,7 +75,6 @@ F32_MAP(softplus, softplus(x))
 F32_MAP(softsign, x / (1 + fabsf(x)))
 F32_MAP(mish, x * tanhf(softplus(x)))
 F32_MAP(tanh, tanhf(x))
-F32_MAP(clip, x < P.lo ? P.lo : x > P.hi ? P.hi : x)
 INT_MAPS(clip, x < P.ilo ? P.ilo : x > P.ihi ? P.ihi : x)
 F32_MAP(erf, erff(x))
 F32_MAP(gelu_erf, 0.5f * x * (1 + erff(x * (float)M_SQRT1_2)))
@@ -95,6 +93,30 @@ F32_MAP(floor, floorf(x))
 F32_MAP(ceil, ceilf(x))
 F32_MAP(round, rintf(x)) /* the default rounding mode: half to even */
 MAP_LOOP(not_bool, uint8_t, x == 0)
+
+/* Relu, LeakyRelu and Clip share the fused activations' vector kernels; a bias of
+ * -0.0f adds nothing, not even to -0.0. */
+static void act_f32(segi_act_kind kind, float a, float b, const void *x, void *y, size_t n)
+{
+    segi_fused_act act = {kind, a, b};
+    segi_act_map(segi_cpu_isa(), &act, -0.0f, x, y, n);
+}
+
+static void relu_f32(const void *x, void *y, size_t n, const unary_params *p)
+{
+    (void)p;
+    act_f32(SEGI_ACT_RELU, 0, 0, x, y, n);
+}
+
+static void leaky_relu_f32(const void *x, void *y, size_t n, const unary_params *p)
+{
+    act_f32(SEGI_ACT_LEAKY_RELU, p->alpha, 0, x, y, n);
+}
+
+static void clip_f32(const void *x, void *y, size_t n, const unary_params *p)
+{
+    act_f32(SEGI_ACT_CLIP, p->lo, p->hi, x, y, n);
+}
 
 static void gelu_f32(const void *x, void *y, size_t n, const unary_params *p)
 {
@@ -193,13 +215,29 @@ static seg_status unary_infer(segi_op_ctx *ctx, const unary_row *row)
     return segi_op_set_output(ctx, 0, x->dtype, x->rank, x->dims);
 }
 
+typedef struct unary_job {
+    unary_fn kernel;
+    const char *x;
+    char *y;
+    size_t esize;
+    const unary_params *p;
+} unary_job;
+
+static void unary_range(void *ctx, size_t begin, size_t end)
+{
+    const unary_job *j = ctx;
+    j->kernel(j->x + begin * j->esize, j->y + begin * j->esize, end - begin, j->p);
+}
+
 static seg_status unary_run(segi_op_ctx *ctx, const unary_row *row)
 {
     const seg_tensor *x = ctx->in[0];
     unary_params p;
     seg_status st = read_params(ctx, row, &p);
+    unary_job j = {row->kernel[x->dtype], x->data, ctx->out[0]->data,
+                   seg_dtype_size(x->dtype), &p};
     if (st == SEG_OK)
-        row->kernel[x->dtype](x->data, ctx->out[0]->data, seg_tensor_count(x), &p);
+        segi_pool_for(ctx->pool, seg_tensor_count(x), SEGI_ITER_GRAIN, unary_range, &j);
     return st;
 }
 

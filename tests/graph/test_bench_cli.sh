@@ -11,6 +11,20 @@ rm -rf "$work" && mkdir -p "$work" || fail "cannot create $work"
 grep -q '^load .* ms; 3 runs after 1 warm-up: median .* ms, min .* ms; peak RSS [0-9]* kB$' \
   "$work/out.txt" || fail "summary line: $(cat "$work/out.txt")"
 
+# --profile: one row per executed node (29 for fcn_resnet), efficiency with --gemm-peak,
+# and the phase shares.
+"$seg" bench "$data/fcn_resnet.onnx" --runs 2 --warmup 1 --threads 2 --profile \
+  --gemm-peak 50 >"$work/prof.txt" || fail "seg bench --profile exited $?"
+grep -q '^profile: 2 runs, 29 nodes, mean run [0-9.]* ms$' "$work/prof.txt" ||
+  fail "profile header: $(cat "$work/prof.txt")"
+[ "$(grep -c ' Conv  *[^ ]' "$work/prof.txt")" -eq 19 ] || fail "conv rows"
+grep -q '^ *[0-9.]* *[0-9.]*% *[0-9.]* *[0-9]*%  Conv ' "$work/prof.txt" ||
+  fail "conv row with GFLOP/s and efficiency"
+grep -q '^shares: im2col [0-9.]*%, GEMM [0-9.]*%, Winograd transforms [0-9.]*%, other [0-9.]*%' \
+  "$work/prof.txt" || fail "shares line"
+"$seg" bench "$data/fcn_resnet.onnx" --profile --gemm-peak 0 2>/dev/null >/dev/null
+[ $? -eq 2 ] || fail "bad --gemm-peak: usage exit code"
+
 "$seg" infer "$data/fcn_resnet.onnx" --input "$data/fcn_resnet.input.npy" \
   --outdir "$work/i" >/dev/null || fail "seg infer exited $?"
 printf 'run\nrun\nrss\nwrite %s\nbogus\nquit\n' "$work/s" |

@@ -55,7 +55,7 @@ static seg_tensor *npy(const char *name)
     return t;
 }
 
-static void steady_state(const char *model, int threads)
+static void steady_state(const char *model, int threads, int profile)
 {
     char path[1024], input[256];
     const char *root = getenv("SEG_TEST_DATA");
@@ -67,6 +67,7 @@ static void steady_state(const char *model, int threads)
     seg_tensor *x = npy(input);
     CHECK_OK(seg_options_create(&o));
     CHECK_OK(seg_options_set_int(o, SEG_OPT_THREADS, threads));
+    CHECK_OK(seg_options_set_int(o, SEG_OPT_PROFILE_NODES, profile));
     CHECK_OK(seg_model_load_file(path, o, &m));
     if (m)
         CHECK_OK(seg_session_create(m, o, &s));
@@ -96,9 +97,11 @@ static void steady_state(const char *model, int threads)
 
 TEST(runs_allocate_nothing)
 {
-    steady_state("deeplabv3_mbv3", 1);
-    steady_state("segformer", 2);
-    steady_state("unet_fp16", 1);
+    steady_state("deeplabv3_mbv3", 1, 0);
+    steady_state("segformer", 2, 0);
+    steady_state("unet_fp16", 1, 0);
+    steady_state("fcn_resnet", 2, 0);
+    steady_state("deeplabv3_mbv3", 2, 1); /* profiling records into counters made at planning */
 }
 
 int main(void)

@@ -1,6 +1,6 @@
 /*
  * seg bench MODEL [--input NAME=FILE.npy ...] [--threads N] [--warmup N] [--runs N]
- *                 [--outdir DIR] [--serve]
+ *                 [--outdir DIR] [--serve] [--profile [--gemm-peak GFLOPS]]
  *
  * Times seg_session_run on fixed inputs: model load, then warm-up runs, then timed runs;
  * prints load, median and min latency and the process's peak RSS. Without --input every
@@ -12,6 +12,12 @@
  *   write DIR  -> "ok"           write the outputs of the last run as .npy
  *   rss        -> "rss_kb=X"     peak resident set size so far
  *   quit       -> exits
+ *
+ * --profile: after the timed runs (which are not profiled), a second session with
+ * SEG_OPT_PROFILE_NODES runs as many times and prints each node's mean time, its share
+ * of the run, GFLOP/s for convs (and, with --gemm-peak, that as a fraction of the GEMM
+ * ceiling bench/gemm_calib measured), then the shares of im2col, GEMM, Winograd
+ * transforms and everything else.
  */
 #include "commands.h"
 #include "model_io.h"
@@ -25,13 +31,15 @@ typedef struct bench_args {
     const char *specs[MODEL_IO_MAX_INPUTS];
     int n_specs;
     long threads, warmup, runs;
-    bool serve;
+    bool serve, profile;
+    double gemm_peak;  /* GFLOP/s, 0: unknown */
 } bench_args;
 
 static int usage(FILE *out)
 {
     fprintf(out, "usage: seg bench MODEL [--input NAME=FILE.npy ...] [--threads N] "
-                 "[--warmup N] [--runs N] [--outdir DIR] [--serve]\n");
+                 "[--warmup N] [--runs N] [--outdir DIR] [--serve] "
+                 "[--profile [--gemm-peak GFLOPS]]\n");
     return out == stdout ? 0 : 2;
 }
 
@@ -46,8 +54,17 @@ static int parse(int argc, char **argv, bench_args *a)
         const char *arg = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(arg, "--help"))
             return 100 + usage(stdout);
-        if (!strcmp(arg, "--serve")) {
-            a->serve = true;
+        if (!strcmp(arg, "--serve") || !strcmp(arg, "--profile")) {
+            a->serve |= !strcmp(arg, "--serve");
+            a->profile |= !strcmp(arg, "--profile");
+            continue;
+        }
+        if (!strcmp(arg, "--gemm-peak")) {
+            char *end = NULL;
+            a->gemm_peak = val ? strtod(val, &end) : 0;
+            if (!val || *end || !(a->gemm_peak > 0))
+                return fprintf(stderr, "seg bench: bad --gemm-peak '%s'\n", val ? val : ""), 2;
+            i++;
             continue;
         }
         long *num = !strcmp(arg, "--threads") ? &a->threads : !strcmp(arg, "--warmup") ? &a->warmup
@@ -167,6 +184,83 @@ static seg_status measure(const seg_model *m, seg_session *s, const model_inputs
     return st;
 }
 
+/* Per-node sums over the profiled runs, in the session's record order. */
+typedef struct node_sums {
+    size_t n;
+    double *ns;                 /* n rows of stats */
+    double phase[3], run_ns;    /* im2col, GEMM, transform; whole runs */
+} node_sums;
+
+enum { N_COLS = 5 };  /* NS, IM2COL_NS, GEMM_NS, TRANSFORM_NS, FLOPS */
+
+static seg_status add_run(const seg_session *s, node_sums *sum)
+{
+    if (!sum->ns) {
+        sum->n = seg_session_node_count(s);
+        if (!(sum->ns = calloc(sum->n * N_COLS + 1, sizeof *sum->ns)))
+            return SEG_ERR_OUT_OF_MEMORY;
+    }
+    for (size_t i = 0; i < sum->n; i++)
+        for (int c = 0; c < N_COLS; c++) {
+            uint64_t v = 0;
+            seg_status st = seg_session_node_stat(s, i, (seg_node_stat)(SEG_NODE_STAT_NS + c), &v);
+            if (st != SEG_OK)
+                return st;
+            sum->ns[i * N_COLS + c] += (double)v;
+            if (c >= 1 && c <= 3)
+                sum->phase[c - 1] += (double)v;
+        }
+    sum->run_ns += (double)seg_session_run_ns(s);
+    return SEG_OK;
+}
+
+static void print_profile(const seg_session *s, const node_sums *sum, long runs, double peak)
+{
+    double run_ms = sum->run_ns / 1e6 / (double)runs, nodes = 0;
+    printf("profile: %ld runs, %zu nodes, mean run %.3f ms\n", runs, sum->n, run_ms);
+    printf("%7s %6s %9s %6s  %-22s %s\n", "ms", "share", "GFLOP/s", "eff", "op", "node");
+    for (size_t i = 0; i < sum->n; i++) {
+        const double *r = sum->ns + i * N_COLS;
+        double ms = r[0] / 1e6 / (double)runs, flops = r[4] / (double)runs;
+        nodes += r[0];
+        printf("%7.3f %5.1f%%", ms, 100 * r[0] / sum->run_ns);
+        if (flops > 0 && ms > 0)
+            printf(" %9.1f", flops / ms / 1e6);
+        else
+            printf(" %9s", "");
+        if (flops > 0 && ms > 0 && peak > 0)
+            printf(" %5.0f%%", 100 * flops / ms / 1e6 / peak);
+        else
+            printf(" %6s", "");
+        printf("  %-22s %s\n", seg_session_node_op_type(s, i), seg_session_node_name(s, i));
+    }
+    double other = sum->run_ns - sum->phase[0] - sum->phase[1] - sum->phase[2];
+    printf("shares: im2col %.1f%%, GEMM %.1f%%, Winograd transforms %.1f%%, other %.1f%% "
+           "(of which outside nodes %.1f%%)\n", 100 * sum->phase[0] / sum->run_ns,
+           100 * sum->phase[1] / sum->run_ns, 100 * sum->phase[2] / sum->run_ns,
+           100 * other / sum->run_ns, 100 * (sum->run_ns - nodes) / sum->run_ns);
+}
+
+/* A second session that profiles: warm-up, then a.runs runs summed per node. */
+static seg_status profile(const model_run *r, const model_inputs *in, const bench_args *a)
+{
+    seg_session *s = NULL;
+    node_sums sum = {0};
+    seg_status st = seg_options_set_int(r->options, SEG_OPT_PROFILE_NODES, 1);
+    if (st == SEG_OK)
+        st = seg_session_create(r->model, r->options, &s);
+    for (long i = 0; i < a->warmup && st == SEG_OK; i++)
+        st = model_inputs_run(s, in);
+    for (long i = 0; i < a->runs && st == SEG_OK; i++)
+        if ((st = model_inputs_run(s, in)) == SEG_OK)
+            st = add_run(s, &sum);
+    if (st == SEG_OK && a->runs > 0)
+        print_profile(s, &sum, a->runs, a->gemm_peak);
+    free(sum.ns);
+    seg_session_destroy(s);
+    return st;
+}
+
 int cmd_bench(int argc, char **argv)
 {
     bench_args a;
@@ -190,6 +284,8 @@ int cmd_bench(int argc, char **argv)
     } else if (st == SEG_OK) {
         st = measure(r.model, r.session, &in, &a, load_ms);
     }
+    if (st == SEG_OK && a.profile && !a.serve)
+        st = profile(&r, &in, &a);
     rc = st == SEG_OK ? 0 : cmd_fail("bench", st);
     model_inputs_free(&in);
     model_run_close(&r);

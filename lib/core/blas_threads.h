@@ -1,0 +1,17 @@
+/*
+ * OpenBLAS's thread count, which is process-wide state.
+ *
+ * A session with N threads runs its BLAS calls on N threads: it sets the count before
+ * each run (only when it differs, so that steady runs cost one query). Builds linked
+ * against another CBLAS have no such control and leave threading to that library.
+ */
+#ifndef SEGI_BLAS_THREADS_H
+#define SEGI_BLAS_THREADS_H
+
+/* Make BLAS calls from now on use `threads` threads (>= 1). */
+void segi_blas_threads_set(int threads);
+
+/* The thread count BLAS calls use now; 1 where it cannot be known. */
+int segi_blas_threads(void);
+
+#endif
