@@ -6,9 +6,11 @@
  * row, which waste im2col's copy: each output row sums its taps directly instead. The
  * bias and a fused activation (ops/fused_act.h) are applied in one pass per tile while
  * the output is in cache. Convolutions whose taps mostly read padding (strongly dilated
- * ones on small maps) run one GEMM per tap over its valid outputs (conv_taps.h).
+ * ones on small maps) run one GEMM per tap over its valid outputs (conv_taps.h), and
+ * 3x3 stride-1 ones with enough channels use Winograd F(4x4, 3x3) (conv_winograd.h).
  */
 #include "ops/conv_taps.h"
+#include "ops/conv_winograd.h"
 #include "ops/fused_act.h"
 
 #include <cblas.h>
@@ -155,6 +157,7 @@ static int64_t tile_rows(const segi_conv_shape *s)
 typedef enum conv_path {
     PATH_DEPTHWISE,  /* direct per-row sums */
     PATH_TAPS,       /* one GEMM per tap over its valid outputs */
+    PATH_WINOGRAD,   /* F(4x4, 3x3): 36 GEMMs over transformed tiles */
     PATH_IM2COL,     /* im2col tiles + GEMM; pointwise convs skip the copy */
 } conv_path;
 
@@ -164,6 +167,8 @@ static conv_path choose_path(const segi_conv_shape *s)
         return PATH_DEPTHWISE;
     if (segi_conv_taps_pay(s))
         return PATH_TAPS;
+    if (segi_winograd_pays(s))
+        return PATH_WINOGRAD;
     return PATH_IM2COL;
 }
 
@@ -179,6 +184,8 @@ static seg_status conv_infer(segi_op_ctx *ctx)
     conv_path path = choose_path(&s);
     if (path == PATH_TAPS && !segi_conv_taps_scratch(&s, &ctx->scratch_bytes))
         return segi_op_error(ctx, SEG_ERR_LIMIT, "per-tap GEMM buffer size overflows");
+    if (path == PATH_WINOGRAD && !segi_winograd_scratch(&s, &ctx->scratch_bytes))
+        return segi_op_error(ctx, SEG_ERR_LIMIT, "Winograd buffer size overflows");
     if (path == PATH_IM2COL && !s.pointwise &&
         !segi_size_mul3((size_t)(s.c / s.group * segi_window_kernel_size(&s.w)),
                         (size_t)(tile_rows(&s) * s.w.grid[2]), sizeof(float),
@@ -248,7 +255,11 @@ static seg_status conv_run(segi_op_ctx *ctx)
                 conv_group(ctx, &s, &act, xg, wt + g * mg * k, bg, yg, ctx->scratch);
                 break;
             case PATH_TAPS:
-                segi_conv_taps(ctx, &s, xg, wt + g * mg * k, yg, ctx->scratch);
+            case PATH_WINOGRAD:
+                if (path == PATH_TAPS)
+                    segi_conv_taps(ctx, &s, xg, wt + g * mg * k, yg, ctx->scratch);
+                else
+                    segi_winograd(ctx, &s, xg, wt + g * mg * k, yg, ctx->scratch);
                 for (int64_t m = 0; m < mg; m++)
                     segi_fused_act_apply(&act, bg ? bg[m] : 0.0f, yg + m * out_size,
                                          (size_t)out_size);

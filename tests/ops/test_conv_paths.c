@@ -1,7 +1,8 @@
-/* Every Conv path (im2col, pointwise, per-tap GEMMs, depthwise) against a float64
+/* Every Conv path (im2col, pointwise, per-tap GEMMs, Winograd, depthwise) against a float64
  * direct convolution written here, on shapes that reach each path's edge cases. */
 #include "op_test.h"
 #include "ops/conv_taps.h"
+#include "ops/conv_winograd.h"
 
 #include <math.h>
 
@@ -128,6 +129,44 @@ TEST(per_tap_gemm_matches_direct_sums)
     CHECK_CONV(GEMM_TOL, {4, 6, 6, 3, 1, 2, 2, {1, 1}, {8, 8}, {4, 4, 4, 4}, "relu"});
 }
 
+/* Winograd's transforms (constants up to 8 and 1/24) round a little more than a direct
+ * sum; measured errors stay below 1e-6 of the sum of |terms|. */
+#define WINOGRAD_TOL 1e-5
+
+TEST(winograd_is_chosen_for_wide_3x3_stride_1)
+{
+    segi_window w = {.nd = 2, .image = {1, 9, 9}, .grid = {1, 9, 9}, .kernel = {1, 3, 3},
+                     .stride = {1, 1, 1}, .dilation = {1, 1, 1}, .pad0 = {0, 1, 1},
+                     .pad1 = {0, 1, 1}};
+    segi_conv_shape s = {.w = w, .n = 1, .c = 16, .m = 16, .group = 1};
+    CHECK(segi_winograd_pays(&s));
+    s.m = 15;
+    CHECK(!segi_winograd_pays(&s));
+    s.m = 32;
+    s.group = 2;
+    CHECK(!segi_winograd_pays(&s));
+    s.group = 1;
+    s.w.stride[2] = 2;
+    CHECK(!segi_winograd_pays(&s));
+    s.w.stride[2] = 1;
+    s.w.dilation[1] = 2;
+    CHECK(!segi_winograd_pays(&s));
+}
+
+TEST(winograd_matches_direct_sums)
+{
+    /* Whole tiles; then sizes that leave partial tiles on the right and bottom. */
+    CHECK_CONV(WINOGRAD_TOL, {16, 8, 8, 16, 1, 3, 3, {1, 1}, {1, 1}, {1, 1, 1, 1}, NULL});
+    CHECK_CONV(WINOGRAD_TOL, {17, 13, 11, 19, 1, 3, 3, {1, 1}, {1, 1}, {1, 1, 1, 1}, "relu"});
+    /* No padding, asymmetric padding, a single-row output, two groups. */
+    CHECK_CONV(WINOGRAD_TOL, {16, 10, 9, 16, 1, 3, 3, {1, 1}, {1, 1}, {0, 0, 0, 0}, NULL});
+    CHECK_CONV(WINOGRAD_TOL, {20, 7, 14, 16, 1, 3, 3, {1, 1}, {1, 1}, {2, 0, 1, 2}, NULL});
+    CHECK_CONV(WINOGRAD_TOL, {16, 1, 30, 16, 1, 3, 3, {1, 1}, {1, 1}, {1, 1, 1, 1}, NULL});
+    CHECK_CONV(WINOGRAD_TOL, {32, 6, 6, 32, 2, 3, 3, {1, 1}, {1, 1}, {1, 1, 1, 1}, NULL});
+    /* Rows of more tiles than one chunk (64) of the transforms' row buffers. */
+    CHECK_CONV(WINOGRAD_TOL, {16, 5, 301, 16, 1, 3, 3, {1, 1}, {1, 1}, {1, 1, 1, 1}, NULL});
+}
+
 TEST(im2col_and_pointwise_match_direct_sums)
 {
     CHECK_CONV(GEMM_TOL, {7, 10, 11, 5, 1, 3, 3, {1, 1}, {1, 1}, {1, 1, 1, 1}, NULL});
@@ -157,6 +196,8 @@ int main(void)
 {
     return RUN_TESTS(CASE(per_tap_gemm_share_is_the_valid_fraction),
                      CASE(per_tap_gemm_matches_direct_sums),
+                     CASE(winograd_is_chosen_for_wide_3x3_stride_1),
+                     CASE(winograd_matches_direct_sums),
                      CASE(im2col_and_pointwise_match_direct_sums),
                      CASE(depthwise_matches_direct_sums));
 }
