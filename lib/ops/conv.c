@@ -229,6 +229,31 @@ static void conv_group(const segi_op_ctx *ctx, const segi_conv_shape *s,
     }
 }
 
+/* Depthwise planes (image x channel) [begin, end) of one conv, for the pool. */
+typedef struct dw_job {
+    const segi_conv_shape *s;
+    const segi_fused_act *act;
+    const float *x, *w, *bias;
+    float *y;
+} dw_job;
+
+static void depthwise_planes(void *arg, size_t begin, size_t end)
+{
+    const dw_job *j = arg;
+    const segi_window *w = &j->s->w;
+    int64_t in_size = segi_window_image_size(w), out_size = segi_window_grid_size(w);
+    int64_t taps = segi_window_kernel_size(w);
+    for (int64_t p = (int64_t)begin; p < (int64_t)end; p++) {
+        int64_t ch = p % j->s->c;
+        float *y = j->y + p * out_size;
+        for (int64_t od = 0; od < w->grid[0]; od++)
+            for (int64_t oh = 0; oh < w->grid[1]; oh++)
+                depthwise_row(j->x + p * in_size, j->w + ch * taps, w, od, oh,
+                              y + (od * w->grid[1] + oh) * w->grid[2]);
+        segi_fused_act_apply(j->act, j->bias ? j->bias[ch] : 0.0f, y, (size_t)out_size);
+    }
+}
+
 static seg_status conv_run(segi_op_ctx *ctx)
 {
     segi_conv_shape s;
@@ -241,37 +266,32 @@ static seg_status conv_run(segi_op_ctx *ctx)
     float *y = ctx->out[0]->data;
     if (seg_tensor_count(ctx->out[0]) == 0)
         return SEG_OK;
+    conv_path path = choose_path(&s);
+    if (path == PATH_DEPTHWISE) {
+        dw_job job = {&s, &act, x, wt, bias, y};
+        segi_pool_for(ctx->pool, (size_t)(s.n * s.c), 1, depthwise_planes, &job);
+        return SEG_OK;
+    }
     int64_t cg = s.c / s.group, mg = s.m / s.group;
     int64_t k = cg * segi_window_kernel_size(&s.w);
     int64_t in_size = segi_window_image_size(&s.w), out_size = segi_window_grid_size(&s.w);
-    conv_path path = choose_path(&s);
     for (int64_t n = 0; n < s.n; n++)
         for (int64_t g = 0; g < s.group; g++) {
             const float *xg = x + (n * s.c + g * cg) * in_size;
             float *yg = y + (n * s.m + g * mg) * out_size;
             const float *bg = bias ? bias + g * mg : NULL;
-            switch (path) {
-            case PATH_IM2COL:
-                conv_group(ctx, &s, &act, xg, wt + g * mg * k, bg, yg, ctx->scratch);
-                break;
-            case PATH_TAPS:
-            case PATH_WINOGRAD:
-                if (path == PATH_TAPS)
-                    segi_conv_taps(ctx, &s, xg, wt + g * mg * k, yg, ctx->scratch);
-                else
-                    segi_winograd(ctx, &s, xg, wt + g * mg * k, yg, ctx->scratch);
-                for (int64_t m = 0; m < mg; m++)
-                    segi_fused_act_apply(&act, bg ? bg[m] : 0.0f, yg + m * out_size,
-                                         (size_t)out_size);
-                break;
-            case PATH_DEPTHWISE:
-                for (int64_t od = 0; od < s.w.grid[0]; od++)
-                    for (int64_t oh = 0; oh < s.w.grid[1]; oh++)
-                        depthwise_row(xg, wt + g * k, &s.w, od, oh,
-                                      yg + (od * s.w.grid[1] + oh) * s.w.grid[2]);
-                segi_fused_act_apply(&act, bg ? bg[0] : 0.0f, yg, (size_t)out_size);
-                break;
+            const float *wg = wt + g * mg * k;
+            if (path == PATH_IM2COL) {
+                conv_group(ctx, &s, &act, xg, wg, bg, yg, ctx->scratch);
+                continue;
             }
+            if (path == PATH_TAPS)
+                segi_conv_taps(ctx, &s, xg, wg, yg, ctx->scratch);
+            else
+                segi_winograd(ctx, &s, xg, wg, yg, ctx->scratch);
+            for (int64_t m = 0; m < mg; m++)
+                segi_fused_act_apply(&act, bg ? bg[m] : 0.0f, yg + m * out_size,
+                                     (size_t)out_size);
         }
     return SEG_OK;
 }
