@@ -1,6 +1,8 @@
 /* Winograd F(4x4, 3x3) convolution (conv_winograd.h). */
 #include "ops/conv_winograd.h"
 
+#include "core/cpu.h"
+
 #include <cblas.h>
 #include <string.h>
 
@@ -10,7 +12,6 @@
 
 /* The transformed input and the products of a block of tiles fit in this. */
 #define BLOCK_BYTES ((size_t)8 << 20)
-#define MIN_BLOCK_TILES 64
 
 /* r = B^T d for a 6-vector d. */
 static inline void bt6(const float *d, float *r)
@@ -101,12 +102,21 @@ bool segi_winograd_scratch(const segi_conv_shape *s, size_t *bytes)
     return true;
 }
 
+/* The chunk transforms of one ISA. */
+typedef struct wino_isa {
+    void (*input)(const float *, const segi_window *, int64_t, int64_t, int64_t, float *,
+                  int64_t);
+    void (*output)(const float *, int64_t, int64_t, const segi_window *, int64_t, int64_t,
+                   float *);
+} wino_isa;
+
 /* One loop's arguments for the pool: the geometry, the block, the buffers. */
 typedef struct wino_job {
     const wino *g;
     int64_t row0, nt;  /* the block's first tile row and its tile count */
     const float *src;
     float *dst;
+    wino_isa isa;
 } wino_job;
 
 static void kernel_transform(void *arg, size_t begin, size_t end)
@@ -148,7 +158,10 @@ static void load_row(const float *plane, const segi_window *w, int64_t y, int64_
  * across the columns is elementwise over tiles too. v[e * ld + t] gets element e of
  * tile t.
  */
-static void input_chunk(const float *plane, const segi_window *w, int64_t y0, int64_t x0,
+/* The chunk transforms are compiled once per ISA (see the variants below). */
+#define CHUNK_FN static inline __attribute__((always_inline)) void
+
+CHUNK_FN input_chunk(const float *plane, const segi_window *w, int64_t y0, int64_t x0,
                         int64_t n, float *v, int64_t ld)
 {
     float in[ALPHA][CHUNK_COLS], bt[ALPHA][CHUNK_COLS], ph[ALPHA][TILE][CHUNK + 1];
@@ -179,26 +192,12 @@ static void input_chunk(const float *plane, const segi_window *w, int64_t y0, in
     }
 }
 
-static void input_transform(void *arg, size_t begin, size_t end)
-{
-    const wino_job *j = arg;
-    const segi_window *w = j->g->w;
-    int64_t cg = j->g->cg, nt = j->nt, tw = j->g->tiles_w, in_size = segi_window_image_size(w);
-    for (int64_t c = (int64_t)begin; c < (int64_t)end; c++)
-        for (int64_t t = 0; t < nt;) {
-            int64_t tj = t % tw, n = tw - tj < CHUNK ? tw - tj : CHUNK;
-            input_chunk(j->src + c * in_size, w, (j->row0 + t / tw) * TILE - w->pad0[1],
-                        tj * TILE - w->pad0[2], n, j->dst + c * nt + t, cg * nt);
-            t += n;
-        }
-}
-
 /*
  * The output transform of `n` tiles of one tile row and output channel: A^T over the
  * products' rows, then across their columns, both elementwise over tiles; the 4x4
  * tiles are then laid side by side into four output rows.
  */
-static void output_chunk(const float *p, int64_t ld, int64_t n, const segi_window *w,
+CHUNK_FN output_chunk(const float *p, int64_t ld, int64_t n, const segi_window *w,
                          int64_t y0, int64_t x0, float *y)
 {
     float at[TILE][ALPHA][CHUNK], out[TILE][TILE * CHUNK];
@@ -234,6 +233,52 @@ static void output_chunk(const float *p, int64_t ld, int64_t n, const segi_windo
         memcpy(y + (y0 + i) * gw + x0, out[i], (size_t)cols * sizeof *y);
 }
 
+/* Wrappers that compile the always-inline chunk transforms for one target: the loops
+ * over tiles vectorise at the target's width. */
+#define WINO_VARIANT(name, attr)                                                          \
+    attr static void input_##name(const float *plane, const segi_window *w, int64_t y0,  \
+                                  int64_t x0, int64_t n, float *v, int64_t ld)           \
+    {                                                                                     \
+        input_chunk(plane, w, y0, x0, n, v, ld);                                          \
+    }                                                                                     \
+    attr static void output_##name(const float *p, int64_t ld, int64_t n,                \
+                                   const segi_window *w, int64_t y0, int64_t x0, float *y) \
+    {                                                                                     \
+        output_chunk(p, ld, n, w, y0, x0, y);                                             \
+    }
+
+WINO_VARIANT(portable, )
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+WINO_VARIANT(avx2, __attribute__((target("avx2,fma"))))
+WINO_VARIANT(avx512, __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl,avx2,fma"))))
+#endif
+
+static wino_isa wino_isa_of(segi_isa isa)
+{
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+    if (isa == SEGI_ISA_AVX512)
+        return (wino_isa){input_avx512, output_avx512};
+    if (isa == SEGI_ISA_AVX2)
+        return (wino_isa){input_avx2, output_avx2};
+#endif
+    (void)isa;
+    return (wino_isa){input_portable, output_portable};
+}
+
+static void input_transform(void *arg, size_t begin, size_t end)
+{
+    const wino_job *j = arg;
+    const segi_window *w = j->g->w;
+    int64_t cg = j->g->cg, nt = j->nt, tw = j->g->tiles_w, in_size = segi_window_image_size(w);
+    for (int64_t c = (int64_t)begin; c < (int64_t)end; c++)
+        for (int64_t t = 0; t < nt;) {
+            int64_t tj = t % tw, n = tw - tj < CHUNK ? tw - tj : CHUNK;
+            j->isa.input(j->src + c * in_size, w, (j->row0 + t / tw) * TILE - w->pad0[1],
+                        tj * TILE - w->pad0[2], n, j->dst + c * nt + t, cg * nt);
+            t += n;
+        }
+}
+
 static void output_transform(void *arg, size_t begin, size_t end)
 {
     const wino_job *j = arg;
@@ -242,7 +287,7 @@ static void output_transform(void *arg, size_t begin, size_t end)
     for (int64_t m = (int64_t)begin; m < (int64_t)end; m++)
         for (int64_t t = 0; t < nt;) {
             int64_t tj = t % tw, n = tw - tj < CHUNK ? tw - tj : CHUNK;
-            output_chunk(j->src + m * nt + t, mg * nt, n, w, (j->row0 + t / tw) * TILE,
+            j->isa.output(j->src + m * nt + t, mg * nt, n, w, (j->row0 + t / tw) * TILE,
                          tj * TILE, j->dst + m * out_size);
             t += n;
         }
@@ -251,18 +296,25 @@ static void output_transform(void *arg, size_t begin, size_t end)
 void segi_winograd(const segi_op_ctx *ctx, const segi_conv_shape *s, const float *x,
                    const float *w, float *y, float *scratch)
 {
+    segi_winograd_isa(ctx, s, x, w, y, scratch, segi_cpu_isa());
+}
+
+void segi_winograd_isa(const segi_op_ctx *ctx, const segi_conv_shape *s, const float *x,
+                       const float *w, float *y, float *scratch, segi_isa isa)
+{
     wino g = wino_of(s);
+    wino_isa fns = wino_isa_of(isa);
     int64_t block = g.block_rows * g.tiles_w;
     float *u = scratch, *v = u + ELEMS * g.mg * g.cg, *p = v + ELEMS * g.cg * block;
     uint64_t t0 = segi_phase_start(ctx);
-    wino_job kj = {&g, 0, 0, w, u};
+    wino_job kj = {&g, 0, 0, w, u, fns};
     segi_pool_for(ctx->pool, (size_t)g.mg, 1, kernel_transform, &kj);
     segi_phase_stop(ctx, SEGI_PHASE_TRANSFORM, t0);
     for (int64_t r0 = 0; r0 < g.tile_rows; r0 += g.block_rows) {
         int64_t rows = g.tile_rows - r0 < g.block_rows ? g.tile_rows - r0 : g.block_rows;
         int64_t nt = rows * g.tiles_w;
         t0 = segi_phase_start(ctx);
-        wino_job ij = {&g, r0, nt, x, v};
+        wino_job ij = {&g, r0, nt, x, v, fns};
         segi_pool_for(ctx->pool, (size_t)g.cg, 1, input_transform, &ij);
         segi_phase_stop(ctx, SEGI_PHASE_TRANSFORM, t0);
         t0 = segi_phase_start(ctx);
@@ -272,7 +324,7 @@ void segi_winograd(const segi_op_ctx *ctx, const segi_conv_shape *s, const float
                         (int)nt, 0.0f, p + e * g.mg * nt, (int)nt);
         segi_phase_stop(ctx, SEGI_PHASE_GEMM, t0);
         t0 = segi_phase_start(ctx);
-        wino_job oj = {&g, r0, nt, p, y};
+        wino_job oj = {&g, r0, nt, p, y, fns};
         segi_pool_for(ctx->pool, (size_t)g.mg, 1, output_transform, &oj);
         segi_phase_stop(ctx, SEGI_PHASE_TRANSFORM, t0);
     }

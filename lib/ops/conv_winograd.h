@@ -13,6 +13,7 @@
 #ifndef SEGI_OPS_CONV_WINOGRAD_H
 #define SEGI_OPS_CONV_WINOGRAD_H
 
+#include "core/cpu.h"
 #include "ops/window.h"
 
 /* Below this many input or output channels per group the transforms cost more than
@@ -30,5 +31,10 @@ bool segi_winograd_scratch(const segi_conv_shape *s, size_t *bytes);
  * or activation. Transforms are split over ctx->pool. */
 void segi_winograd(const segi_op_ctx *ctx, const segi_conv_shape *s, const float *x,
                    const float *w, float *y, float *scratch);
+
+/* segi_winograd with the transforms compiled for `isa` (at most segi_cpu_isa()), for
+ * tests that compare the variants. */
+void segi_winograd_isa(const segi_op_ctx *ctx, const segi_conv_shape *s, const float *x,
+                       const float *w, float *y, float *scratch, segi_isa isa);
 
 #endif

@@ -167,6 +167,42 @@ TEST(winograd_matches_direct_sums)
     CHECK_CONV(WINOGRAD_TOL, {16, 5, 301, 16, 1, 3, 3, {1, 1}, {1, 1}, {1, 1, 1, 1}, NULL});
 }
 
+TEST(winograd_isa_variants_match_the_portable_one)
+{
+    /* 300 columns: 75 tiles per row, more than one chunk; partial tiles at the edges. */
+    const int64_t c = 18, m = 17, h = 9, wd = 301;
+    segi_conv_shape s = {.n = 1, .c = c, .m = m, .group = 1};
+    s.w = (segi_window){.nd = 2, .image = {1, h, wd}, .grid = {1, h, wd}, .kernel = {1, 3, 3},
+                        .stride = {1, 1, 1}, .dilation = {1, 1, 1}, .pad0 = {0, 1, 1},
+                        .pad1 = {0, 1, 1}};
+    size_t bytes = 0;
+    CHECK(segi_winograd_scratch(&s, &bytes));
+    float *x = malloc((size_t)(c * h * wd) * sizeof *x), *w = malloc((size_t)(m * c * 9) * sizeof *w);
+    float *want = malloc((size_t)(m * h * wd) * sizeof *want);
+    float *got = malloc((size_t)(m * h * wd) * sizeof *got), *scratch = malloc(bytes);
+    CHECK(x && w && want && got && scratch);
+    if (!x || !w || !want || !got || !scratch)
+        goto out;
+    fill(x, (size_t)(c * h * wd), 4);
+    fill(w, (size_t)(m * c * 9), 5);
+    segi_op_ctx ctx = {0};
+    segi_winograd_isa(&ctx, &s, x, w, want, scratch, SEGI_ISA_PORTABLE);
+    for (int isa = SEGI_ISA_PORTABLE + 1; isa <= (int)segi_cpu_isa(); isa++) {
+        segi_winograd_isa(&ctx, &s, x, w, got, scratch, (segi_isa)isa);
+        int bad = 0;
+        /* Equal but for FMA contraction, which clang may apply in the variants. */
+        for (int64_t i = 0; i < m * h * wd; i++)
+            bad += fabsf(got[i] - want[i]) > 1e-5f * (1.0f + fabsf(want[i]));
+        CHECK_EQ_INT(bad, 0);
+    }
+out:
+    free(x);
+    free(w);
+    free(want);
+    free(got);
+    free(scratch);
+}
+
 TEST(im2col_and_pointwise_match_direct_sums)
 {
     CHECK_CONV(GEMM_TOL, {7, 10, 11, 5, 1, 3, 3, {1, 1}, {1, 1}, {1, 1, 1, 1}, NULL});
@@ -198,6 +234,7 @@ int main(void)
                      CASE(per_tap_gemm_matches_direct_sums),
                      CASE(winograd_is_chosen_for_wide_3x3_stride_1),
                      CASE(winograd_matches_direct_sums),
+                     CASE(winograd_isa_variants_match_the_portable_one),
                      CASE(im2col_and_pointwise_match_direct_sums),
                      CASE(depthwise_matches_direct_sums));
 }
