@@ -5,10 +5,13 @@
  * convolutions (one input and one output channel per group) would be GEMMs of a single
  * row, which waste im2col's copy: each output row sums its taps directly instead. The
  * bias and a fused activation (ops/fused_act.h) are applied in one pass per tile while
- * the output is in cache.
+ * the output is in cache. Convolutions whose taps mostly read padding (strongly dilated
+ * ones on small maps) run one GEMM per tap over its valid outputs (conv_taps.h), and
+ * 3x3 stride-1 ones with enough channels use Winograd F(4x4, 3x3) (conv_winograd.h).
  */
+#include "ops/conv_taps.h"
+#include "ops/conv_winograd.h"
 #include "ops/fused_act.h"
-#include "ops/window.h"
 
 #include <cblas.h>
 #include <string.h>
@@ -150,6 +153,25 @@ static int64_t tile_rows(const segi_conv_shape *s)
                                  sizeof(float), SEGI_IM2COL_TILE_BYTES);
 }
 
+/* How a conv runs: the cost model (docs/conv.md). */
+typedef enum conv_path {
+    PATH_DEPTHWISE,  /* direct per-row sums */
+    PATH_TAPS,       /* one GEMM per tap over its valid outputs */
+    PATH_WINOGRAD,   /* F(4x4, 3x3): 36 GEMMs over transformed tiles */
+    PATH_IM2COL,     /* im2col tiles + GEMM; pointwise convs skip the copy */
+} conv_path;
+
+static conv_path choose_path(const segi_conv_shape *s)
+{
+    if (depthwise(s))
+        return PATH_DEPTHWISE;
+    if (segi_conv_taps_pay(s))
+        return PATH_TAPS;
+    if (segi_winograd_pays(s))
+        return PATH_WINOGRAD;
+    return PATH_IM2COL;
+}
+
 static seg_status conv_infer(segi_op_ctx *ctx)
 {
     segi_conv_shape s;
@@ -159,7 +181,12 @@ static seg_status conv_infer(segi_op_ctx *ctx)
         return st;
     int64_t dims[5];
     segi_conv_out_dims(&s, dims);
-    if (!s.pointwise && !depthwise(&s) &&
+    conv_path path = choose_path(&s);
+    if (path == PATH_TAPS && !segi_conv_taps_scratch(&s, &ctx->scratch_bytes))
+        return segi_op_error(ctx, SEG_ERR_LIMIT, "per-tap GEMM buffer size overflows");
+    if (path == PATH_WINOGRAD && !segi_winograd_scratch(&s, &ctx->scratch_bytes))
+        return segi_op_error(ctx, SEG_ERR_LIMIT, "Winograd buffer size overflows");
+    if (path == PATH_IM2COL && !s.pointwise &&
         !segi_size_mul3((size_t)(s.c / s.group * segi_window_kernel_size(&s.w)),
                         (size_t)(tile_rows(&s) * s.w.grid[2]), sizeof(float),
                         &ctx->scratch_bytes))
@@ -169,8 +196,9 @@ static seg_status conv_infer(segi_op_ctx *ctx)
 
 /* One image and group as GEMMs over tiles of output rows: y [mg, grid] = w [mg, k] x
  * columns [k, tile], then bias and activation over the tile while it is in cache. */
-static void conv_group(const segi_conv_shape *s, const segi_fused_act *act, const float *x,
-                       const float *w, const float *bias, float *y, float *scratch)
+static void conv_group(const segi_op_ctx *ctx, const segi_conv_shape *s,
+                       const segi_fused_act *act, const float *x, const float *w,
+                       const float *bias, float *y, float *scratch)
 {
     int64_t mg = s->m / s->group, k = s->c / s->group * segi_window_kernel_size(&s->w);
     int64_t out_size = segi_window_grid_size(&s->w), gw = s->w.grid[2];
@@ -181,19 +209,48 @@ static void conv_group(const segi_conv_shape *s, const segi_fused_act *act, cons
         const float *cols = x + c0;
         int64_t ldb = out_size;
         if (!s->pointwise) {
+            uint64_t t0 = segi_phase_start(ctx);
             segi_im2col(x, s->c / s->group, &s->w, sizeof(float), r0, nrows, scratch);
+            segi_phase_stop(ctx, SEGI_PHASE_IM2COL, t0);
             cols = scratch;
             ldb = ncols;
         }
+        uint64_t t0 = segi_phase_start(ctx);
         if (k == 0)
             for (int64_t m = 0; m < mg; m++)
                 memset(y + m * out_size + c0, 0, (size_t)ncols * sizeof(float));
         else
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)mg, (int)ncols, (int)k,
                         1.0f, w, (int)k, cols, (int)ldb, 0.0f, y + c0, (int)out_size);
+        segi_phase_stop(ctx, SEGI_PHASE_GEMM, t0);
         for (int64_t m = 0; m < mg; m++)
             segi_fused_act_apply(act, bias ? bias[m] : 0.0f, y + m * out_size + c0,
                                  (size_t)ncols);
+    }
+}
+
+/* Depthwise planes (image x channel) [begin, end) of one conv, for the pool. */
+typedef struct dw_job {
+    const segi_conv_shape *s;
+    const segi_fused_act *act;
+    const float *x, *w, *bias;
+    float *y;
+} dw_job;
+
+static void depthwise_planes(void *arg, size_t begin, size_t end)
+{
+    const dw_job *j = arg;
+    const segi_window *w = &j->s->w;
+    int64_t in_size = segi_window_image_size(w), out_size = segi_window_grid_size(w);
+    int64_t taps = segi_window_kernel_size(w);
+    for (int64_t p = (int64_t)begin; p < (int64_t)end; p++) {
+        int64_t ch = p % j->s->c;
+        float *y = j->y + p * out_size;
+        for (int64_t od = 0; od < w->grid[0]; od++)
+            for (int64_t oh = 0; oh < w->grid[1]; oh++)
+                depthwise_row(j->x + p * in_size, j->w + ch * taps, w, od, oh,
+                              y + (od * w->grid[1] + oh) * w->grid[2]);
+        segi_fused_act_apply(j->act, j->bias ? j->bias[ch] : 0.0f, y, (size_t)out_size);
     }
 }
 
@@ -209,6 +266,12 @@ static seg_status conv_run(segi_op_ctx *ctx)
     float *y = ctx->out[0]->data;
     if (seg_tensor_count(ctx->out[0]) == 0)
         return SEG_OK;
+    conv_path path = choose_path(&s);
+    if (path == PATH_DEPTHWISE) {
+        dw_job job = {&s, &act, x, wt, bias, y};
+        segi_pool_for(ctx->pool, (size_t)(s.n * s.c), 1, depthwise_planes, &job);
+        return SEG_OK;
+    }
     int64_t cg = s.c / s.group, mg = s.m / s.group;
     int64_t k = cg * segi_window_kernel_size(&s.w);
     int64_t in_size = segi_window_image_size(&s.w), out_size = segi_window_grid_size(&s.w);
@@ -217,15 +280,18 @@ static seg_status conv_run(segi_op_ctx *ctx)
             const float *xg = x + (n * s.c + g * cg) * in_size;
             float *yg = y + (n * s.m + g * mg) * out_size;
             const float *bg = bias ? bias + g * mg : NULL;
-            if (!depthwise(&s)) {
-                conv_group(&s, &act, xg, wt + g * mg * k, bg, yg, ctx->scratch);
+            const float *wg = wt + g * mg * k;
+            if (path == PATH_IM2COL) {
+                conv_group(ctx, &s, &act, xg, wg, bg, yg, ctx->scratch);
                 continue;
             }
-            for (int64_t od = 0; od < s.w.grid[0]; od++)
-                for (int64_t oh = 0; oh < s.w.grid[1]; oh++)
-                    depthwise_row(xg, wt + g * k, &s.w, od, oh,
-                                  yg + (od * s.w.grid[1] + oh) * s.w.grid[2]);
-            segi_fused_act_apply(&act, bg ? bg[0] : 0.0f, yg, (size_t)out_size);
+            if (path == PATH_TAPS)
+                segi_conv_taps(ctx, &s, xg, wg, yg, ctx->scratch);
+            else
+                segi_winograd(ctx, &s, xg, wg, yg, ctx->scratch);
+            for (int64_t m = 0; m < mg; m++)
+                segi_fused_act_apply(&act, bg ? bg[m] : 0.0f, yg + m * out_size,
+                                     (size_t)out_size);
         }
     return SEG_OK;
 }

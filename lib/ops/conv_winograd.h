@@ -1,0 +1,40 @@
+/*
+ * Winograd F(4x4, 3x3) for 3x3 stride-1 undilated convolutions (Lavin & Gray 2015).
+ *
+ * Each 4x4 output tile comes from a 6x6 input tile: V = B^T d B per input channel,
+ * U = G g G^T per filter, then 36 independent products M_e = U_e V_e (one GEMM per
+ * element e of the 6x6 tile, over channels) and y = A^T M A. That is 36 multiplies per
+ * 16 outputs per channel pair instead of 144: 4x fewer than im2col's GEMM, paid for
+ * with the transforms and with rounding a little larger than a direct sum (the
+ * transforms' constants reach 8 and 1/24; see docs/conv.md for measured error).
+ * Tiles are processed in blocks so that the transformed input and the products of a
+ * block stay in cache between the transforms and the GEMMs.
+ */
+#ifndef SEGI_OPS_CONV_WINOGRAD_H
+#define SEGI_OPS_CONV_WINOGRAD_H
+
+#include "core/cpu.h"
+#include "ops/window.h"
+
+/* Below this many input or output channels per group the transforms cost more than
+ * the multiplies they save. */
+#define SEGI_WINOGRAD_MIN_CHANNELS 16
+
+/* Whether conv `s` takes this path: 2-D 3x3 kernels, stride 1, dilation 1, and at
+ * least SEGI_WINOGRAD_MIN_CHANNELS input and output channels per group. */
+bool segi_winograd_pays(const segi_conv_shape *s);
+
+/* Scratch bytes for one image and group; false on overflow. */
+bool segi_winograd_scratch(const segi_conv_shape *s, size_t *bytes);
+
+/* y [mg, grid] = conv of one image and group: x [cg, image], w [mg, cg, 3, 3]. No bias
+ * or activation. Transforms are split over ctx->pool. */
+void segi_winograd(const segi_op_ctx *ctx, const segi_conv_shape *s, const float *x,
+                   const float *w, float *y, float *scratch);
+
+/* segi_winograd with the transforms compiled for `isa` (at most segi_cpu_isa()), for
+ * tests that compare the variants. */
+void segi_winograd_isa(const segi_op_ctx *ctx, const segi_conv_shape *s, const float *x,
+                       const float *w, float *y, float *scratch, segi_isa isa);
+
+#endif
