@@ -25,7 +25,10 @@ typedef enum seg_option {
     /** Graph optimisation level: 0 none, 1 basic, 2 all. Default 2. */
     SEG_OPT_OPT_LEVEL = 3,
     /** Largest file or buffer a loader accepts, in bytes, >= 1. Default 2^34. */
-    SEG_OPT_MAX_FILE_BYTES = 4
+    SEG_OPT_MAX_FILE_BYTES = 4,
+    /** 1: palette PNGs decode to their palette indices, u8 [H, W, 1] (label maps such as
+     *  seg_semantic_write_png() and Pascal VOC write); 0: to RGB or RGBA. Default 0. */
+    SEG_OPT_PNG_PALETTE_INDICES = 5
 } seg_option;
 
 /** A new options object holding every default. */
