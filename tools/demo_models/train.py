@@ -185,10 +185,15 @@ TASKS = {
 }
 
 
+# Overlay colours per class, chosen to stand out from the scenes' own colours.
+LABEL_PALETTE = [(90, 90, 90), (0, 230, 120), (0, 230, 230), (255, 140, 0),
+                 (255, 0, 255), (0, 60, 255), (255, 255, 0)]
+
+
 def profile(task):
     """The model profile (docs/profiles.md) libseg reads beside <task>.onnx."""
     names = synth.THINGS if task == "instance" else synth.CLASSES
-    palette = synth.PALETTE[FIRST_THING:] if task == "instance" else synth.PALETTE
+    palette = LABEL_PALETTE[FIRST_THING:] if task == "instance" else LABEL_PALETTE
     pre = {"input": "images" if task == "instance" else "input", "size": [SIZE, SIZE],
            "resize": "letterbox" if task == "instance" else "stretch",
            "scale": 1 / 255, "mean": [0, 0, 0], "std": [1, 1, 1], "channels": "rgb"}
