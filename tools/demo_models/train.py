@@ -202,7 +202,7 @@ def profile(task):
             "outputs": TASKS[task][3], "classes": names,
             "palette": [list(c) for c in palette]}
     if task == "instance":
-        post["thresholds"] = {"score": 0.25, "iou": 0.7, "max_det": 100}
+        post["thresholds"] = {"score": 0.25, "iou": 0.5, "max_det": 100}
     if task == "panoptic":
         post["things"] = [c in synth.THINGS for c in synth.CLASSES]
         # COCO's 2048-pixel stuff minimum is for 1024-pixel images; scaled to 128.
