@@ -20,6 +20,8 @@ import tempfile
 
 import numpy as np
 
+sys.dont_write_bytecode = True  # importing synth.py must not write into the source tree
+
 EVAL_IMAGES, EVAL_SEED = 48, 1_000_000
 # task: (measured, floor, metric, how it is read from `seg eval --json`)
 FLOORS = {
