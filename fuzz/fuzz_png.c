@@ -44,7 +44,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size >= 8)
         fix_crcs(copy, size);
     seg_tensor *img = NULL;
-    if (segi_png_decode(copy, size, FUZZ_MAX_PIXELS, &img) == SEG_OK)
+    if (segi_png_decode(copy, size, FUZZ_MAX_PIXELS, 0, &img) == SEG_OK)
         fuzz_exercise_image(img);
     seg_tensor_destroy(img);
     free(copy);

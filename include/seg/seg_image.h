@@ -30,7 +30,8 @@ extern "C" {
  * bytes, not by a name.
  *
  * PNG: every colour type and bit depth, interlaced or not. Palette images become RGB,
- * or RGBA when they carry a tRNS chunk; grey or RGB images with a tRNS chunk gain an
+ * or RGBA when they carry a tRNS chunk (with SEG_OPT_PNG_PALETTE_INDICES set: their
+ * indices, u8 [H, W, 1], 1- to 4-bit indices unpacked to bytes); grey or RGB images with a tRNS chunk gain an
  * alpha channel; 1-, 2- and 4-bit grey are scaled to 8 bits; 16-bit images give u16.
  * JPEG: baseline and progressive, 3-component (RGB out) and greyscale (C = 1); the
  * EXIF Orientation tag (1-8) of an APP1 segment is applied, so the result is upright

@@ -29,7 +29,10 @@ typedef enum seg_option {
     /** Largest file or buffer a loader accepts, in bytes, >= 1. Default 2^34. */
     SEG_OPT_MAX_FILE_BYTES = 4,
     /** Sessions record per-node times (seg_session_stats.h): 0 off, 1 on. Default 0. */
-    SEG_OPT_PROFILE_NODES = 5
+    SEG_OPT_PROFILE_NODES = 5,
+    /** 1: palette PNGs decode to their palette indices, u8 [H, W, 1] (label maps such as
+     *  seg_semantic_write_png() and Pascal VOC write); 0: to RGB or RGBA. Default 0. */
+    SEG_OPT_PNG_PALETTE_INDICES = 6
 } seg_option;
 
 /** A new options object holding every default. */

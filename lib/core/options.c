@@ -17,6 +17,7 @@ static const option_spec specs[] = {
     {SEG_OPT_OPT_LEVEL, "opt_level", 2, 0, 2},
     {SEG_OPT_MAX_FILE_BYTES, "max_file_bytes", INT64_C(1) << 34, 1, INT64_MAX},
     {SEG_OPT_PROFILE_NODES, "profile_nodes", 0, 0, 1},
+    {SEG_OPT_PNG_PALETTE_INDICES, "png_palette_indices", 0, 0, 1},
 };
 
 #define NSPECS (sizeof specs / sizeof specs[0])

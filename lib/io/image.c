@@ -41,7 +41,8 @@ seg_status seg_image_decode_memory(const void *data, size_t size, const seg_opti
     int64_t max_pixels = segi_option(opts, SEG_OPT_MAX_PIXELS);
     const uint8_t *p = data;
     if (size >= sizeof png_magic && memcmp(p, png_magic, sizeof png_magic) == 0)
-        return segi_png_decode(p, size, max_pixels, out);
+        return segi_png_decode(p, size, max_pixels,
+                               (int)segi_option(opts, SEG_OPT_PNG_PALETTE_INDICES), out);
     if (size >= sizeof jpeg_magic && memcmp(p, jpeg_magic, sizeof jpeg_magic) == 0)
         return segi_jpeg_decode(p, size, max_pixels, out);
     uint8_t head[4] = {0};

@@ -14,9 +14,10 @@ seg_status segi_image_geometry(const seg_tensor *image, const char *what, int64_
                                int64_t *w, int64_t *c);
 
 /** Decoders: `data` holds the whole file; pixel memory is allocated only after the
- *  header's width x height has been checked against `max_pixels`. */
+ *  header's width x height has been checked against `max_pixels`. `palette_indices`:
+ *  SEG_OPT_PNG_PALETTE_INDICES. */
 seg_status segi_png_decode(const uint8_t *data, size_t size, int64_t max_pixels,
-                           seg_tensor **out);
+                           int palette_indices, seg_tensor **out);
 seg_status segi_jpeg_decode(const uint8_t *data, size_t size, int64_t max_pixels,
                             seg_tensor **out);
 

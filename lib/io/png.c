@@ -24,6 +24,7 @@ typedef struct png_job {
     size_t size, pos;
     segi_bytebuf *out;     /* encoding: where the file goes */
     int64_t max_pixels;
+    int palette_indices;   /* decoding: SEG_OPT_PNG_PALETTE_INDICES */
     seg_tensor *image;
     png_bytep *rows;
     char msg[256];
@@ -83,13 +84,17 @@ static void release(png_job *job, int reading)
 
 /* ---- decoding ----------------------------------------------------------- */
 
-static void request_plain_samples(png_structp png, png_infop info, int color, int depth)
+static void request_plain_samples(png_structp png, png_infop info, int color, int depth,
+                                  int palette_indices)
 {
-    if (color == PNG_COLOR_TYPE_PALETTE)
+    int indices = color == PNG_COLOR_TYPE_PALETTE && palette_indices;
+    if (indices)
+        png_set_packing(png); /* 1-, 2-, 4-bit indices to one byte each, unscaled */
+    else if (color == PNG_COLOR_TYPE_PALETTE)
         png_set_palette_to_rgb(png);
     if (color == PNG_COLOR_TYPE_GRAY && depth < 8)
         png_set_expand_gray_1_2_4_to_8(png);
-    if (png_get_valid(png, info, PNG_INFO_tRNS))
+    if (png_get_valid(png, info, PNG_INFO_tRNS) && !indices)
         png_set_tRNS_to_alpha(png);
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
     if (depth == 16)
@@ -112,7 +117,7 @@ static seg_status decode_steps(png_job *job)
                           (unsigned)w, (unsigned)h, (unsigned long long)w * h,
                           (long long)job->max_pixels);
     request_plain_samples(png, info, png_get_color_type(png, info),
-                          png_get_bit_depth(png, info));
+                          png_get_bit_depth(png, info), job->palette_indices);
     int channels = png_get_channels(png, info);
     seg_dtype dtype = png_get_bit_depth(png, info) == 16 ? SEG_DTYPE_U16 : SEG_DTYPE_U8;
     seg_status st = segi_tensor_alloc3(dtype, h, w, channels, &job->image);
@@ -139,9 +144,10 @@ static seg_status decode_guarded(png_job *job)
 }
 
 seg_status segi_png_decode(const uint8_t *data, size_t size, int64_t max_pixels,
-                           seg_tensor **out)
+                           int palette_indices, seg_tensor **out)
 {
-    png_job job = {.data = data, .size = size, .max_pixels = max_pixels};
+    png_job job = {.data = data, .size = size, .max_pixels = max_pixels,
+                   .palette_indices = palette_indices};
     job.png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &job, on_error, on_warning);
     if (!job.png || !(job.info = png_create_info_struct(job.png))) {
         release(&job, 1);

@@ -44,6 +44,43 @@ TEST(png_interlaced)
     }
 }
 
+/* With SEG_OPT_PNG_PALETTE_INDICES the palette files give their indices: below 2^depth
+ * (unpacked, not scaled like grey) and each index always standing for the colour the
+ * RGB(A) golden has at that pixel. */
+TEST(png_palette_indices)
+{
+    static const struct { const char *name; int depth; } cases[] = {
+        {"ct3_1", 1}, {"ct3_2", 2}, {"ct3_4", 4}, {"ct3_8", 8}, {"ct3_4_trns_adam7", 4},
+    };
+    seg_options *opts = NULL;
+    CHECK_OK(seg_options_create(&opts));
+    CHECK_OK(seg_options_set_int(opts, SEG_OPT_PNG_PALETTE_INDICES, 1));
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        char png[64], npy[64];
+        snprintf(png, sizeof png, "png/%s.png", cases[k].name);
+        snprintf(npy, sizeof npy, "png/%s.npy", cases[k].name);
+        seg_tensor *idx = NULL, *want = load_npy(npy);
+        CHECK_OK(seg_image_decode_file(io_path(png), opts, &idx));
+        int64_t c = seg_tensor_dim(want, 2), n = seg_tensor_dim(want, 0) * seg_tensor_dim(want, 1);
+        CHECK_EQ_INT(seg_tensor_dtype(idx), SEG_DTYPE_U8);
+        CHECK_EQ_INT(seg_tensor_dim(idx, 2), 1);
+        CHECK_EQ_INT(seg_tensor_count(idx), n);
+        const uint8_t *ix = seg_tensor_const_data(idx), *rgb = seg_tensor_const_data(want);
+        int64_t first[256];
+        for (int i = 0; i < 256; i++)
+            first[i] = -1;
+        for (int64_t p = 0; p < n; p++) {
+            CHECK(ix[p] < (1 << cases[k].depth));
+            if (first[ix[p]] < 0)
+                first[ix[p]] = p;
+            CHECK(memcmp(rgb + p * c, rgb + first[ix[p]] * c, (size_t)c) == 0);
+        }
+        seg_tensor_destroy(idx);
+        seg_tensor_destroy(want);
+    }
+    seg_options_destroy(opts);
+}
+
 TEST(png_shapes_and_dtypes)
 {
     seg_tensor *t = NULL;
@@ -232,7 +269,7 @@ TEST(empty_wrong_type_and_missing)
 int main(void)
 {
     return RUN_TESTS(CASE(png_every_colour_type_and_depth), CASE(png_interlaced),
-                     CASE(png_shapes_and_dtypes), CASE(jpeg_matches_cv2_imdecode), CASE(photo_matches_cv2_imread),
+                     CASE(png_palette_indices), CASE(png_shapes_and_dtypes), CASE(jpeg_matches_cv2_imdecode), CASE(photo_matches_cv2_imread),
                      CASE(jpeg_exif_orientation_1_to_8), CASE(jpeg_bad_exif_is_ignored),
                      CASE(memory_and_file_agree), CASE(bad_png), CASE(bad_jpeg), CASE(every_truncation_is_an_error),
                      CASE(pixel_limit_from_options), CASE(empty_wrong_type_and_missing));

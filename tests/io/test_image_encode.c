@@ -95,6 +95,18 @@ TEST(png_indexed_label_map)
     const uint8_t *rgb = seg_tensor_const_data(back);
     for (int i = 0; i < 6; i++)
         CHECK(memcmp(rgb + 3 * i, palette + 3 * labels[i], 3) == 0);
+    seg_tensor_destroy(back);
+    /* Asked for, the indices themselves come back: the label map as written. */
+    seg_options *opts = NULL;
+    CHECK_OK(seg_options_create(&opts));
+    CHECK_OK(seg_options_set_int(opts, SEG_OPT_PNG_PALETTE_INDICES, 1));
+    CHECK_OK(seg_image_decode_memory(b, seg_tensor_nbytes(png), opts, &back));
+    CHECK_EQ_INT(seg_tensor_rank(back), 3);
+    CHECK_EQ_INT(seg_tensor_dim(back, 2), 1);
+    CHECK(memcmp(seg_tensor_const_data(back), labels, sizeof labels) == 0);
+    CHECK_FAIL(seg_options_set_int(opts, SEG_OPT_PNG_PALETTE_INDICES, 2),
+               SEG_ERR_INVALID_ARGUMENT, "png_palette_indices");
+    seg_options_destroy(opts);
     seg_tensor_destroy(png);
     seg_tensor_destroy(back);
     png = (seg_tensor *)&png;

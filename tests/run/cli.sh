@@ -42,6 +42,28 @@ cmp -s "$tmp/sem/a.label.png" "$tmp/sem/c.label.png" && fail "a and c labels sho
 [ -s "$tmp/yolo/wide.overlay.png" ] || fail "yolo overlay missing"
 grep -q '"category": "bar"' "$tmp/yolo/wide.json" || fail "yolo json lacks class names"
 [ "$(grep -c '"counts"' "$tmp/yolo/wide.json")" -eq 2 ] || fail "yolo json: expected 2 RLE masks"
+# seg eval on the run folder: detections gathered by image stem, image_id from the gt.
+export TMPDIR="$tmp/t"
+mkdir "$TMPDIR"
+cats='"categories": [{"id": 0, "name": "dot"}, {"id": 1, "name": "bar"}]'
+printf '{"images": [{"id": 7, "file_name": "sub/wide.png", "height": 32, "width": 64}],
+ "annotations": [{"id": 1, "image_id": 7, "category_id": 0, "bbox": [8, 8, 16, 16],
+ "area": 256, "iscrowd": 0, "segmentation": [[8, 8, 24, 8, 24, 24, 8, 24]]}], %s}' "$cats" \
+    > "$tmp/gt.json"
+"$seg" eval instances --json "$tmp/ap.json" "$tmp/gt.json" "$tmp/yolo" >/dev/null 2>"$tmp/err" ||
+    fail "eval instances on a run folder: $(cat "$tmp/err")"
+grep -q '"AP50": 0.99999' "$tmp/ap.json" || fail "run folder AP50: $(cat "$tmp/ap.json")"
+sed 's/sub.wide.png/gone.png/' "$tmp/gt.json" > "$tmp/gt_gone.json"
+"$seg" eval instances "$tmp/gt_gone.json" "$tmp/yolo" >/dev/null 2>"$tmp/err"
+[ $? -eq 1 ] && grep -q 'yolo/gone.json' "$tmp/err" || fail "missing per-image file: $(cat "$tmp/err")"
+printf '{"images": [{"id": 7}], %s}' "$cats" > "$tmp/gt_bad.json"
+"$seg" eval instances "$tmp/gt_bad.json" "$tmp/yolo" >/dev/null 2>"$tmp/err"
+[ $? -eq 1 ] && grep -q 'images\[0\] lacks an integer "id" or a "file_name"' "$tmp/err" ||
+    fail "gt image without file_name: $(cat "$tmp/err")"
+"$seg" eval panoptic "$tmp/gt.json" "$tmp" "$tmp/yolo" >/dev/null 2>"$tmp/err"
+[ $? -eq 1 ] && grep -q 'wide.json: not a panoptic annotation' "$tmp/err" ||
+    fail "instance results as panoptic: $(cat "$tmp/err")"
+[ -z "$(ls "$TMPDIR")" ] || fail "temporary file left behind: $(ls "$TMPDIR")"
 "$seg" run "$data/deeplab.onnx" "$data/square.png" -o "$tmp/pan" 2>"$tmp/err" || fail "panoptic: $(cat "$tmp/err")"
 for f in square.panoptic.png square.json square.overlay.png; do
     [ -s "$tmp/pan/$f" ] || fail "panoptic: missing $f"

@@ -8,14 +8,18 @@ and positions, drawn in order so that later ones occlude earlier ones.
     scene(seed, size) -> image u8 [H, W, 3], semantic u8 [H, W], instances list of
                          (class id, bool mask [H, W]) with the visible parts only.
 
-    /usr/bin/python3 tools/demo_models/synth.py OUTDIR N [SIZE] [FIRST_SEED]
-writes a COCO-style evaluation set: OUTDIR/images/*.png, OUTDIR/semantic/*.png,
-OUTDIR/panoptic/*.png + panoptic.json (COCO panoptic), instances.json (COCO instances,
-RLE masks written by a NumPy encoder of the COCO format).
+    python3 tools/demo_models/synth.py OUTDIR N [SIZE] [FIRST_SEED]
+writes a COCO-style evaluation set: OUTDIR/images/*.png, OUTDIR/semantic/*.png (grey
+labels), OUTDIR/panoptic/*.png + panoptic.json (COCO panoptic, category id = class
+index), instances.json (COCO instances, RLE masks written by a NumPy encoder of the COCO
+format, category id = thing index 0..2 as the instance model numbers them). Needs NumPy
+only: the test suite runs it.
 """
 import json
 import os
+import struct
 import sys
+import zlib
 
 import numpy as np
 
@@ -123,21 +127,36 @@ def bbox(mask):
             int(ys.max() - ys.min() + 1)]
 
 
+def write_png(path, pixels):
+    """u8 [H, W] grey or [H, W, 3] RGB as a PNG (filter type 0 on every row)."""
+    h, w = pixels.shape[:2]
+    colour = 2 if pixels.ndim == 3 else 0
+    rows = pixels.reshape(h, -1)
+    raw = np.concatenate([np.zeros((h, 1), np.uint8), rows], 1).tobytes()
+
+    def chunk(kind, data):
+        return (struct.pack(">I", len(data)) + kind + data +
+                struct.pack(">I", zlib.crc32(kind + data)))
+    with open(path, "wb") as f:
+        f.write(b"\x89PNG\r\n\x1a\n" +
+                chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, colour, 0, 0, 0)) +
+                chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b""))
+
+
 def categories():
     return [{"id": i, "name": n, "isthing": int(i >= len(STUFF)), "color": list(PALETTE[i])}
             for i, n in enumerate(CLASSES)]
 
 
 def write_set(outdir, n, size, first_seed):
-    import cv2
     for sub in ("images", "semantic", "panoptic"):
         os.makedirs(os.path.join(outdir, sub), exist_ok=True)
     images, anns, pan_anns = [], [], []
     for i in range(n):
         img, sem, inst = scene(first_seed + i, size)
         name = f"{i:04d}"
-        cv2.imwrite(os.path.join(outdir, "images", name + ".png"), img[..., ::-1])
-        cv2.imwrite(os.path.join(outdir, "semantic", name + ".png"), sem)
+        write_png(os.path.join(outdir, "images", name + ".png"), img)
+        write_png(os.path.join(outdir, "semantic", name + ".png"), sem)
         images.append({"id": i, "file_name": name + ".png", "height": size, "width": size})
         pan = np.zeros(sem.shape, np.int64)
         segments = []
@@ -153,16 +172,18 @@ def write_set(outdir, n, size, first_seed):
             pan[m] = sid
             segments.append({"id": sid, "category_id": cls, "area": int(m.sum()),
                              "bbox": bbox(m), "iscrowd": 0})
-            anns.append({"id": len(anns) + 1, "image_id": i, "category_id": cls,
+            anns.append({"id": len(anns) + 1, "image_id": i,
+                         "category_id": cls - len(STUFF),
                          "segmentation": {"size": [size, size], "counts": rle_counts(m)},
                          "area": int(m.sum()), "bbox": bbox(m), "iscrowd": 0})
         rgb = np.stack([pan % 256, pan // 256 % 256, pan // 65536], -1).astype(np.uint8)
-        cv2.imwrite(os.path.join(outdir, "panoptic", name + ".png"), rgb[..., ::-1])
+        write_png(os.path.join(outdir, "panoptic", name + ".png"), rgb)
         pan_anns.append({"image_id": i, "file_name": name + ".png", "segments_info": segments})
     cats = categories()
     with open(os.path.join(outdir, "instances.json"), "w") as f:
         json.dump({"images": images, "annotations": anns,
-                   "categories": [c for c in cats if c["isthing"]]}, f)
+                   "categories": [dict(c, id=c["id"] - len(STUFF)) for c in cats
+                                  if c["isthing"]]}, f)
     with open(os.path.join(outdir, "panoptic.json"), "w") as f:
         json.dump({"images": images, "annotations": pan_anns, "categories": cats}, f)
 

@@ -1,20 +1,26 @@
 /* seg eval semantic|panoptic|instances: the standard metrics of a data set, printed as
  * the reference tools print them and optionally written as JSON (--json FILE). */
 #include "commands.h"
+#include "eval_run_dir.h"
 
 #include <dirent.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char usage_text[] =
     "usage: seg eval semantic  [options] GT PRED\n"
     "       seg eval panoptic  [options] GT_JSON GT_DIR PRED_JSON PRED_DIR\n"
-    "       seg eval instances [options] GT_JSON RESULTS_JSON\n"
+    "       seg eval panoptic  [options] GT_JSON GT_DIR RUN_DIR\n"
+    "       seg eval instances [options] GT_JSON RESULTS_JSON|RUN_DIR\n"
     "\n"
-    "semantic: GT and PRED are label maps (.npy of [H, W] or [N, H, W]; greyscale PNG) or\n"
-    "  folders of them paired by file name.\n"
+    "RUN_DIR is a `seg run` output folder: its NAME.json files (and NAME.panoptic.png)\n"
+    "are matched to the ground truth's images by file name.\n"
+    "semantic: GT and PRED are label maps (.npy of [H, W] or [N, H, W]; greyscale or\n"
+    "  palette PNG, read as indices) or folders of them paired by file name (NAME.png\n"
+    "  in GT with NAME.png or seg run's NAME.label.png in PRED).\n"
     "  --classes N         number of classes (required)\n"
     "  --ignore L          gt label to skip (default 255)\n"
     "  --policy P          mIoU policy: torchvision, mmseg (default), detectron2\n"
@@ -181,7 +187,23 @@ static seg_status read_labels(const char *path, seg_tensor **out)
 {
     if (has_suffix(path, ".npy"))
         return seg_npy_read_file(path, NULL, out);
-    return seg_image_decode_file(path, NULL, out);
+    seg_options *opts = NULL;
+    seg_status st = seg_options_create(&opts);
+    if (st == SEG_OK)
+        st = seg_options_set_int(opts, SEG_OPT_PNG_PALETTE_INDICES, 1);
+    if (st == SEG_OK)
+        st = seg_image_decode_file(path, opts, out);
+    seg_options_destroy(opts);
+    return st;
+}
+
+/* PRED_DIR/NAME, or seg run's PRED_DIR/STEM.label.png when that does not exist. */
+static void pred_path(const char *pred_dir, const char *name, char *out, size_t cap)
+{
+    snprintf(out, cap, "%s/%s", pred_dir, name);
+    const char *dot = strrchr(name, '.');
+    if (access(out, F_OK) != 0 && dot)
+        snprintf(out, cap, "%s/%.*s.label.png", pred_dir, (int)(dot - name), name);
 }
 
 static int add_pair(seg_confusion *cm, const char *gt_path, const char *pred_path)
@@ -241,7 +263,7 @@ static int add_folders(seg_confusion *cm, const char *gt_dir, const char *pred_d
     char gp[4096], pp[4096];
     for (size_t i = 0; i < n && !rc; i++) {
         snprintf(gp, sizeof gp, "%s/%s", gt_dir, names[i]);
-        snprintf(pp, sizeof pp, "%s/%s", pred_dir, names[i]);
+        pred_path(pred_dir, names[i], pp, sizeof pp);
         rc = add_pair(cm, gp, pp);
         (*images)++;
     }
@@ -409,10 +431,20 @@ static void print_panoptic(const seg_pq *pq, const eval_args *a, FILE *js)
 
 static int eval_panoptic(const eval_args *a)
 {
-    if (a->npos != 4)
-        return usage_error("panoptic needs GT_JSON GT_DIR PRED_JSON PRED_DIR", NULL);
+    if (a->npos != 4 && a->npos != 3)
+        return usage_error("panoptic needs GT_JSON GT_DIR PRED_JSON PRED_DIR or GT_JSON "
+                           "GT_DIR RUN_DIR", NULL);
+    char merged[4096];
+    const char *pred_json = a->pos[2], *pred_dir = a->pos[a->npos - 1];
+    if (a->npos == 3) {
+        if (run_dir_gather(a->pos[0], a->pos[2], 1, merged, sizeof merged))
+            return 1;
+        pred_json = merged;
+    }
     seg_pq *pq = NULL;
-    seg_status st = seg_pq_evaluate_files(a->pos[0], a->pos[1], a->pos[2], a->pos[3], NULL, &pq);
+    seg_status st = seg_pq_evaluate_files(a->pos[0], a->pos[1], pred_json, pred_dir, NULL, &pq);
+    if (a->npos == 3)
+        remove(merged);
     if (st != SEG_OK)
         return cmd_fail("eval", st);
     json_out jo;
@@ -476,9 +508,15 @@ static void print_instances(const seg_coco_eval *ev, const eval_args *a, FILE *j
 static int eval_instances(const eval_args *a)
 {
     if (a->npos != 2)
-        return usage_error("instances needs GT_JSON RESULTS_JSON", NULL);
+        return usage_error("instances needs GT_JSON RESULTS_JSON|RUN_DIR", NULL);
     seg_coco_eval *ev = NULL;
-    seg_status st = seg_coco_eval_files(a->pos[0], a->pos[1], NULL, &ev);
+    char merged[4096];
+    int from_run = is_dir(a->pos[1]);
+    if (from_run && run_dir_gather(a->pos[0], a->pos[1], 0, merged, sizeof merged))
+        return 1;
+    seg_status st = seg_coco_eval_files(a->pos[0], from_run ? merged : a->pos[1], NULL, &ev);
+    if (from_run)
+        remove(merged);
     if (st != SEG_OK)
         return cmd_fail("eval", st);
     json_out jo;
