@@ -9,23 +9,13 @@
 #include "post/labels.h"
 #include "post/overlay.h"
 #include "post/params.h"
+#include "post/semantic.h"
 #include "post/simd.h"
 
 #include <math.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-
-struct seg_semantic {
-    seg_tensor *labels;
-    seg_tensor *probs; /* NULL unless asked */
-    seg_tensor *conf;  /* NULL unless asked */
-    size_t n_labels;
-    int64_t *areas;
-    char **names;      /* n_labels entries, NULL = unnamed */
-    uint8_t *palette;  /* n_palette RGB triples set by the caller */
-    size_t n_palette;
-};
 
 void seg_semantic_params_init(seg_semantic_params *p)
 {

@@ -1,19 +1,13 @@
 /* seg_run_image(): pre-process an image as a profile says, run the session, decode the
  * outputs and map them back to the original image. */
 #include "run/profile.h"
+#include "run/run.h"
 
 #include "core/error.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-struct seg_result {
-    seg_task task;
-    seg_semantic *semantic;
-    seg_instances *instances;
-    seg_panoptic *panoptic;
-};
 
 /* Where the original image sits inside the network input. */
 typedef struct run_geom {
@@ -129,7 +123,8 @@ static seg_status spatial_dims(const seg_tensor *t, const char *what, int64_t *h
 }
 
 static seg_status decode_semantic(const seg_profile *p, const run_geom *g,
-                                  const seg_tensor *logits, seg_semantic **out)
+                                  const seg_tensor *logits, const segi_run_hook *hook,
+                                  seg_semantic **out)
 {
     int64_t lh, lw, c[4];
     seg_status st = spatial_dims(logits, "the logits", &lh, &lw);
@@ -148,6 +143,8 @@ static seg_status decode_semantic(const seg_profile *p, const run_geom *g,
         sp.outputs = SEG_SEMANTIC_PROBABILITIES;
         sp.threshold = p->mask_threshold;
     }
+    if (hook)
+        sp.outputs |= SEG_SEMANTIC_PROBABILITIES;
     seg_semantic *sem;
     if ((st = seg_semantic_from_logits(logits, &sp, &sem)) != SEG_OK)
         return st;
@@ -156,6 +153,8 @@ static seg_status decode_semantic(const seg_profile *p, const run_geom *g,
         st = seg_semantic_set_class_name(sem, i, p->class_names[i]);
     if (st == SEG_OK && p->n_colors)
         st = seg_semantic_set_palette(sem, p->palette, p->n_colors);
+    if (st == SEG_OK && hook)
+        st = hook->semantic(hook->ctx, sem);
     if (st != SEG_OK)
         seg_semantic_destroy(sem);
     else
@@ -316,7 +315,8 @@ static seg_status deeplab_maps(const seg_tensor *center, const seg_tensor *offse
 }
 
 static seg_status decode_deeplab(const seg_model *model, const seg_session *session,
-                                 const seg_profile *p, const run_geom *g, seg_panoptic **out)
+                                 const seg_profile *p, const run_geom *g,
+                                 const segi_run_hook *hook, seg_panoptic **out)
 {
     const seg_tensor *logits, *center, *offsets;
     seg_status st = get_output(model, session, p, 0, &logits);
@@ -335,7 +335,7 @@ static seg_status decode_deeplab(const seg_model *model, const seg_session *sess
     for (size_t i = 0; i < p->n_classes; i++)
         if (p->is_thing[i])
             things[n_things++] = (int32_t)i;
-    st = decode_semantic(p, g, logits, &sem);
+    st = decode_semantic(p, g, logits, hook, &sem);
     if (st == SEG_OK)
         st = deeplab_maps(center, offsets, g, &heat, &offs);
     if (st == SEG_OK) {
@@ -403,7 +403,8 @@ static seg_status decode_mask2former(const seg_model *model, const seg_session *
 }
 
 static seg_status decode(const seg_model *model, const seg_session *session,
-                         const seg_profile *p, const run_geom *g, seg_result *r)
+                         const seg_profile *p, const run_geom *g, const segi_run_hook *hook,
+                         seg_result *r)
 {
     const seg_tensor *logits;
     seg_status st;
@@ -411,13 +412,13 @@ static seg_status decode(const seg_model *model, const seg_session *session,
     case SEGI_DEC_ARGMAX:
     case SEGI_DEC_SIGMOID:
         st = get_output(model, session, p, 0, &logits);
-        return st == SEG_OK ? decode_semantic(p, g, logits, &r->semantic) : st;
+        return st == SEG_OK ? decode_semantic(p, g, logits, hook, &r->semantic) : st;
     case SEGI_DEC_YOLO_SEG:
         return decode_yolo(model, session, p, g, &r->instances);
     case SEGI_DEC_MASKRCNN:
         return decode_maskrcnn(model, session, p, g, &r->instances);
     case SEGI_DEC_PANOPTIC_DEEPLAB:
-        return decode_deeplab(model, session, p, g, &r->panoptic);
+        return decode_deeplab(model, session, p, g, hook, &r->panoptic);
     case SEGI_DEC_MASK2FORMER:
         return decode_mask2former(model, session, p, g, &r->panoptic);
     default:
@@ -434,6 +435,13 @@ seg_status seg_run_image(const seg_model *model, seg_session *session, const seg
     SEGI_REQUIRE(profile);
     SEGI_REQUIRE(image);
     SEGI_REQUIRE(out);
+    return segi_run_image(model, session, profile, image, NULL, out);
+}
+
+seg_status segi_run_image(const seg_model *model, seg_session *session,
+                          const seg_profile *profile, const seg_tensor *image,
+                          const segi_run_hook *hook, seg_result **out)
+{
     seg_tensor *rgb = NULL, *fitted = NULL, *input = NULL;
     run_geom g;
     seg_status st = to_rgb(image, &rgb);
@@ -449,7 +457,7 @@ seg_status seg_run_image(const seg_model *model, seg_session *session, const seg
         st = segi_error(SEG_ERR_OUT_OF_MEMORY, "seg_run_image: out of memory");
     if (st == SEG_OK) {
         r->task = profile->task;
-        st = decode(model, session, profile, &g, r);
+        st = decode(model, session, profile, &g, hook, r);
     }
     seg_tensor_destroy(rgb);
     seg_tensor_destroy(fitted);
