@@ -30,10 +30,12 @@
  * A frame whose size differs from the previous frame's resets both (as
  * seg_sequence_reset() does): masks and probabilities of another size do not compare.
  *
- * Memory: the library keeps its buffers between frames; once frames of one size
- * have been seen, the smoothing and tracking steps allocate nothing more for frames
- * that need no more room. The decoders themselves still allocate each frame's
- * result (docs/sequences.md lists what allocates).
+ * Memory: the sequence keeps its buffers (pre-processed tensors, work memory, two
+ * results used in turn, smoothing state, track masks) between frames. For semantic
+ * and salient profiles, from the third frame of one size on, a push makes no heap
+ * allocation at all. Instance and panoptic decoders still allocate each frame's
+ * result; tracking itself allocates only when a frame needs more room than any
+ * before it (docs/sequences.md).
  *
  * Threading: a sequence uses its session, so it is used by one thread at a time, and
  * the session must not be used elsewhere while a push runs.

@@ -4,6 +4,8 @@
 
 #include "seg/seg_semantic.h"
 
+#include "core/scratch.h"
+
 #include <stdbool.h>
 
 struct seg_semantic {
@@ -16,6 +18,15 @@ struct seg_semantic {
     uint8_t *palette;  /* n_palette RGB triples set by the caller */
     size_t n_palette;
 };
+
+/* seg_semantic_from_logits() decoding into *slot: kept when it already has the
+ * buffers this decode fills (same size, classes and outputs; `*fresh` false: its names
+ * and palette stay), else replaced by a new result (`*fresh` true). Work memory comes
+ * from `scratch`. Nothing is allocated when the slot and scratch fit. On failure the
+ * slot holds undefined contents (or is unchanged when the arguments were bad). */
+seg_status segi_semantic_decode_slot(const seg_tensor *logits,
+                                     const seg_semantic_params *params, seg_semantic **slot,
+                                     segi_scratch *scratch, bool *fresh);
 
 /* Exponential moving average of the probabilities (docs/sequences.md): with `first`,
  * state = probs and the result is left as decoded; else state = alpha * probs + (1 - alpha) * state. The smoothed values

@@ -20,6 +20,7 @@ struct seg_sequence {
     double alpha, iou_threshold;
     int64_t max_missed;
     seg_result *result;      /* the last frame's */
+    segi_run_ws ws;          /* pre-processing and decoding buffers kept between frames */
     int64_t frames, h, w;    /* pushed so far; the last frame's size */
     float *ema;              /* smoothed probabilities */
     size_t ema_count, ema_cap; /* ema_count 0: the next frame starts over */
@@ -75,6 +76,7 @@ void seg_sequence_destroy(seg_sequence *s)
     if (!s)
         return;
     seg_result_destroy(s->result);
+    segi_run_ws_free(&s->ws);
     free(s->ema);
     segi_tracker_free(&s->tracker);
     free(s->objs);
@@ -120,7 +122,8 @@ void seg_sequence_reset(seg_sequence *s)
 {
     if (!s)
         return;
-    seg_result_destroy(s->result);
+    if (s->result)
+        segi_run_ws_recycle(&s->ws, s->result);
     s->result = NULL;
     s->ema_count = 0;
     segi_tracker_clear(&s->tracker);
@@ -246,7 +249,7 @@ seg_status seg_sequence_push(seg_sequence *s, const seg_tensor *image, const seg
     segi_run_hook hook = {smooth, s};
     seg_result *r = NULL;
     seg_status st = segi_run_image(s->model, s->session, s->profile, image,
-                                   s->alpha < 1 ? &hook : NULL, &r);
+                                   s->alpha < 1 ? &hook : NULL, &s->ws, &r);
     segi_track_params tp = {s->iou_threshold, s->max_missed};
     if (st == SEG_OK && r->instances)
         st = track_instances(s, r->instances, &tp);
@@ -257,7 +260,8 @@ seg_status seg_sequence_push(seg_sequence *s, const seg_tensor *image, const seg
         s->ema_count = 0;
         return st;
     }
-    seg_result_destroy(s->result);
+    if (s->result)
+        segi_run_ws_recycle(&s->ws, s->result);
     s->result = r;
     s->frames++;
     *out = r;
