@@ -99,7 +99,8 @@ SEG_API SEG_NODISCARD seg_status seg_sequence_set_int(seg_sequence *sequence,
  * frame's result, borrowed from the sequence: valid until the next successful push,
  * seg_sequence_reset() or seg_sequence_destroy().
  * On failure `*out` is untouched, the previous result stays valid, the tracks are
- * unchanged and smoothing restarts with the next frame.
+ * unchanged (unless the frame's size was new and only tracking failed, out of memory:
+ * then they were reset) and smoothing restarts with the next frame.
  * Errors: those of seg_run_image(); SEG_ERR_LIMIT when a track id reaches
  * SEG_SEQUENCE_STUFF_ID_BASE in a panoptic sequence; SEG_ERR_OUT_OF_MEMORY.
  */
