@@ -175,6 +175,16 @@ TEST(instances_get_track_ids)
     if (img)
         CHECK_OK(seg_sequence_push(f.seq, img, &r));
     CHECK_EQ_INT(seg_instances_track_id(r ? seg_result_instances(r) : NULL, 0), 3);
+    /* a frame of another size that fails leaves the tracks alone */
+    int64_t dims[2] = {5, 5};
+    seg_tensor *bad = NULL;
+    CHECK_OK(seg_tensor_create(SEG_DTYPE_U8, 2, dims, &bad));
+    if (bad)
+        CHECK_FAIL(seg_sequence_push(f.seq, bad, &r), SEG_ERR_SHAPE, "seg_run_image");
+    seg_tensor_destroy(bad);
+    if (img)
+        CHECK_OK(seg_sequence_push(f.seq, img, &r));
+    CHECK_EQ_INT(seg_instances_track_id(r ? seg_result_instances(r) : NULL, 1), 4);
     if (img)
         CHECK_OK(seg_run_image(f.model, f.session, f.profile, img, &plain));
     CHECK_EQ_INT(seg_instances_track_id(plain ? seg_result_instances(plain) : NULL, 0), 0);
