@@ -6,9 +6,9 @@
  * (docs/sequences.md has the details and the reasons):
  *
  *  - Smoothing (SEG_SEQUENCE_SMOOTHING = alpha, off by default): for semantic and
- *    salient profiles and the semantic part of panoptic-deeplab, the per-pixel class
- *    probabilities — the softmax over classes after resizing to the image, or the
- *    sigmoid for a one-channel model — are averaged over frames,
+ *    salient profiles and the semantic part of panoptic-deeplab and panoptic-fpn,
+ *    the per-pixel class probabilities — the softmax over classes after resizing to
+ *    the image, or the sigmoid for a one-channel model — are averaged over frames,
  *        S_1 = P_1,   S_t = alpha * P_t + (1 - alpha) * S_(t-1),
  *    and the labels are the argmax of S_t (ties to the lowest class) or S_t >
  *    threshold. Frame 1 (and the first frame after a reset) is left unsmoothed.
