@@ -17,5 +17,6 @@
 #include "seg_model.h"
 #include "seg_profile.h"
 #include "seg_session_stats.h"
+#include "seg_sequence.h"
 
 #endif /* SEG_H */
