@@ -19,10 +19,9 @@ sys.path.insert(0, EXAMPLES)
 # Worker processes import the example module and libseg by name.
 os.environ["PYTHONPATH"] = os.pathsep.join(
     [EXAMPLES] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p])
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import dask_segment  # noqa: E402
-from distributed import Client, LocalCluster  # noqa: E402
+from distributed import Client  # noqa: E402
 
 COLOURS = np.array([[255, 0, 0], [0, 255, 0], [0, 0, 255]], np.uint8)
 N_IMAGES = 300
@@ -58,8 +57,7 @@ class DaskRecipe(unittest.TestCase):
         cls.out = os.path.join(cls.tmp, "out")
         os.makedirs(cls.images)
         cls.truth = synthetic_folder(cls.images, np.random.default_rng(7))
-        cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                               dashboard_address=None)
+        cluster = dask_segment.local_cluster(2)
         with cluster, Client(cluster) as client:
             cls.summary = dask_segment.segment_folder(
                 client, data("run", "semantic.onnx"), data("run", "semantic_keep.seg.json"),

@@ -133,9 +133,11 @@ class Tensor(Handle):
         return array_view(self._ref, data, self.shape, numpy_dtype(self.dtype),
                           self._readonly)
 
-    def __array__(self, dtype=None):
+    def __array__(self, dtype=None, copy=None):
         a = self.numpy()
-        return a if dtype is None else a.astype(dtype)
+        if dtype is not None and np.dtype(dtype) != a.dtype:
+            return a.astype(dtype)
+        return a.copy() if copy else a
 
     def clone(self):
         return new_handle(Tensor, lib.seg_tensor_clone, self._ptr)
