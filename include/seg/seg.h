@@ -16,5 +16,6 @@
 #include "seg_image.h"
 #include "seg_model.h"
 #include "seg_profile.h"
+#include "seg_sequence.h"
 
 #endif /* SEG_H */

@@ -185,6 +185,11 @@ SEG_API int64_t seg_instances_class(const seg_instances *instances, size_t i);
 /** Score of instance `i`; NaN when i is out of range. */
 SEG_API float seg_instances_score(const seg_instances *instances, size_t i);
 
+/** Track id of instance `i` (>= 1, stable across the frames of a seg_sequence and never
+ *  reused within it; see seg_sequence.h); 0 for instances not produced by a sequence
+ *  and when i is out of range. */
+SEG_API int64_t seg_instances_track_id(const seg_instances *instances, size_t i);
+
 /** Box of instance `i` as x1, y1, x2, y2. SEG_ERR_INVALID_ARGUMENT when out of range. */
 SEG_API SEG_NODISCARD seg_status seg_instances_box(const seg_instances *instances, size_t i,
                                                    float xyxy[4]);

@@ -4,9 +4,24 @@
 
 #include "seg/seg_image.h"
 
+#include "core/scratch.h"
 #include "io/bytebuf.h"
 
 #include <stdint.h>
+
+/* The pre-processing of seg_image.h writing into *slot (kept when it already has the
+ * output's dtype and shape, see segi_tensor_reuse) with work memory from `scratch`,
+ * so that repeated calls of one size allocate nothing. The letterbox also keeps its
+ * resized image in *resized. On failure the slots hold undefined contents. */
+seg_status segi_image_resize_slot(const seg_tensor *image, int64_t out_h, int64_t out_w,
+                                  seg_interp interp, seg_tensor **slot, segi_scratch *scratch);
+seg_status segi_image_letterbox_slot(const seg_tensor *image, int64_t out_h, int64_t out_w,
+                                     double pad_value, seg_letterbox *info,
+                                     seg_tensor **resized, seg_tensor **slot,
+                                     segi_scratch *scratch);
+seg_status segi_image_to_nchw_slot(const seg_tensor *image, float scale, const float *mean,
+                                   const float *std, seg_channel_order order,
+                                   seg_tensor **slot);
 
 /** Geometry of an image tensor: rank 3 [H, W, C], or rank 2 [H, W] as C = 1.
  *  SEG_ERR_SHAPE (naming `what`) for any other rank or an empty image. */

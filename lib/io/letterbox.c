@@ -60,11 +60,11 @@ static void paste(seg_tensor *canvas, const seg_tensor *img, const seg_letterbox
         memcpy(dst + (size_t)y * cstride, src + (size_t)y * istride, istride);
 }
 
-seg_status seg_image_letterbox(const seg_tensor *image, int64_t out_h, int64_t out_w,
-                               double pad_value, seg_letterbox *info, seg_tensor **out)
+seg_status segi_image_letterbox_slot(const seg_tensor *image, int64_t out_h, int64_t out_w,
+                                     double pad_value, seg_letterbox *info,
+                                     seg_tensor **resized, seg_tensor **slot,
+                                     segi_scratch *scratch)
 {
-    SEGI_REQUIRE(image);
-    SEGI_REQUIRE(out);
     size_t min_size = offsetof(seg_letterbox, scale) + sizeof(double);
     if (info && info->struct_size < min_size)
         return segi_error(SEG_ERR_INVALID_ARGUMENT,
@@ -87,20 +87,38 @@ seg_status seg_image_letterbox(const seg_tensor *image, int64_t out_h, int64_t o
         return st;
     seg_letterbox lb = {.struct_size = sizeof lb};
     plan(h, w, out_h, out_w, &lb);
-    seg_tensor *resized = NULL, *canvas = NULL;
-    st = seg_image_resize(image, lb.resized_h, lb.resized_w, SEG_INTERP_BILINEAR, &resized);
+    int64_t dims[3] = {out_h, out_w, c};
+    st = segi_image_resize_slot(image, lb.resized_h, lb.resized_w, SEG_INTERP_BILINEAR,
+                                resized, scratch);
     if (st == SEG_OK)
-        st = segi_tensor_alloc3(image->dtype, out_h, out_w, c, &canvas);
+        st = segi_tensor_reuse(slot, image->dtype, 3, dims);
     if (st == SEG_OK) {
-        fill(canvas, pad_value);
-        paste(canvas, resized, &lb);
-        *out = canvas;
+        fill(*slot, pad_value);
+        paste(*slot, *resized, &lb);
         if (info) {
             uint32_t size = info->struct_size < sizeof lb ? info->struct_size : sizeof lb;
             lb.struct_size = info->struct_size;
             memcpy(info, &lb, size);
         }
     }
-    seg_tensor_destroy(resized);
     return st;
+}
+
+seg_status seg_image_letterbox(const seg_tensor *image, int64_t out_h, int64_t out_w,
+                               double pad_value, seg_letterbox *info, seg_tensor **out)
+{
+    SEGI_REQUIRE(image);
+    SEGI_REQUIRE(out);
+    seg_tensor *resized = NULL, *canvas = NULL;
+    segi_scratch scratch = {0};
+    seg_status st = segi_image_letterbox_slot(image, out_h, out_w, pad_value, info, &resized,
+                                              &canvas, &scratch);
+    segi_scratch_free(&scratch);
+    seg_tensor_destroy(resized);
+    if (st != SEG_OK) {
+        seg_tensor_destroy(canvas);
+        return st;
+    }
+    *out = canvas;
+    return SEG_OK;
 }

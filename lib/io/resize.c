@@ -6,6 +6,7 @@
 #include "io/image.h"
 
 #include "core/error.h"
+#include "core/scratch.h"
 #include "core/tensor.h"
 
 #include <math.h>
@@ -162,7 +163,7 @@ static const void *source_row(resize_job *job, int64_t want, int64_t keep)
 }
 
 static seg_status bilinear(const seg_tensor *src, int64_t h, int64_t w, int64_t c,
-                           seg_tensor *dst, int64_t oh, int64_t ow)
+                           seg_tensor *dst, int64_t oh, int64_t ow, segi_scratch *scratch)
 {
     resize_job job = {
         .k = src->dtype == SEG_DTYPE_U8 ? &kernel_u8 : &kernel_f32,
@@ -175,30 +176,25 @@ static seg_status bilinear(const seg_tensor *src, int64_t h, int64_t w, int64_t 
     job.src_stride = (size_t)(w * c) * job.esize;
     job.dst_stride = (size_t)(ow * c) * job.esize;
     size_t row_bytes = (size_t)(ow * c) * 4; /* int32 or float */
-    tap *tx = malloc((size_t)ow * sizeof *tx), *ty = malloc((size_t)oh * sizeof *ty);
-    job.cache.buf[0] = malloc(row_bytes);
-    job.cache.buf[1] = malloc(row_bytes);
-    seg_status st = SEG_OK;
-    if (!tx || !ty || !job.cache.buf[0] || !job.cache.buf[1]) {
-        st = segi_error(SEG_ERR_OUT_OF_MEMORY, "resize: work buffers for %lldx%lld",
-                        (long long)oh, (long long)ow);
-    } else {
-        job.k->taps_x(w, ow, tx);
-        job.k->taps_y(h, oh, ty);
-        job.tx = tx;
-        uint8_t *out = dst->data;
-        for (int64_t y = 0; y < oh; y++) {
-            const void *r0 = source_row(&job, ty[y].i0, ty[y].i1);
-            const void *r1 = source_row(&job, ty[y].i1, ty[y].i0);
-            job.k->vpass(r0, r1, &ty[y], out + (size_t)y * job.dst_stride,
-                         (size_t)(ow * c));
-        }
+    void *buf[4];
+    size_t sizes[4] = {(size_t)ow * sizeof(tap), (size_t)oh * sizeof(tap), row_bytes,
+                       row_bytes};
+    seg_status st = segi_scratch_carve(scratch, buf, sizes, 4, "resize");
+    if (st != SEG_OK)
+        return st;
+    tap *tx = buf[0], *ty = buf[1];
+    job.cache.buf[0] = buf[2];
+    job.cache.buf[1] = buf[3];
+    job.k->taps_x(w, ow, tx);
+    job.k->taps_y(h, oh, ty);
+    job.tx = tx;
+    uint8_t *out = dst->data;
+    for (int64_t y = 0; y < oh; y++) {
+        const void *r0 = source_row(&job, ty[y].i0, ty[y].i1);
+        const void *r1 = source_row(&job, ty[y].i1, ty[y].i0);
+        job.k->vpass(r0, r1, &ty[y], out + (size_t)y * job.dst_stride, (size_t)(ow * c));
     }
-    free(tx);
-    free(ty);
-    free(job.cache.buf[0]);
-    free(job.cache.buf[1]);
-    return st;
+    return SEG_OK;
 }
 
 /* PyTorch's nearest_idx: exact for equal sizes and 2x upsampling, else float scale. */
@@ -214,13 +210,14 @@ static int64_t nearest_index(int64_t d, int64_t in, int64_t out)
 }
 
 static seg_status nearest(const seg_tensor *src, int64_t h, int64_t w, int64_t c,
-                          seg_tensor *dst, int64_t oh, int64_t ow)
+                          seg_tensor *dst, int64_t oh, int64_t ow, segi_scratch *scratch)
 {
-    size_t pix = (size_t)c * seg_dtype_size(src->dtype);
-    int64_t *xs = malloc((size_t)ow * sizeof *xs);
-    if (!xs)
-        return segi_error(SEG_ERR_OUT_OF_MEMORY, "resize: %lld column indices",
-                          (long long)ow);
+    size_t pix = (size_t)c * seg_dtype_size(src->dtype), size = (size_t)ow * sizeof(int64_t);
+    void *buf;
+    seg_status st = segi_scratch_carve(scratch, &buf, &size, 1, "resize");
+    if (st != SEG_OK)
+        return st;
+    int64_t *xs = buf;
     for (int64_t x = 0; x < ow; x++)
         xs[x] = nearest_index(x, w, ow);
     const uint8_t *s = src->data;
@@ -230,15 +227,12 @@ static seg_status nearest(const seg_tensor *src, int64_t h, int64_t w, int64_t c
         for (int64_t x = 0; x < ow; x++, d += pix)
             memcpy(d, row + (size_t)xs[x] * pix, pix);
     }
-    free(xs);
     return SEG_OK;
 }
 
-seg_status seg_image_resize(const seg_tensor *image, int64_t out_h, int64_t out_w,
-                            seg_interp interp, seg_tensor **out)
+seg_status segi_image_resize_slot(const seg_tensor *image, int64_t out_h, int64_t out_w,
+                                  seg_interp interp, seg_tensor **slot, segi_scratch *scratch)
 {
-    SEGI_REQUIRE(image);
-    SEGI_REQUIRE(out);
     if (out_h < 1 || out_w < 1)
         return segi_error(SEG_ERR_INVALID_ARGUMENT, "resize: output size %lldx%lld, "
                           "expected >= 1 each", (long long)out_h, (long long)out_w);
@@ -254,12 +248,22 @@ seg_status seg_image_resize(const seg_tensor *image, int64_t out_h, int64_t out_
         return segi_error(SEG_ERR_SHAPE, "resize: bilinear takes u8 or f32, got %s",
                           seg_dtype_name(image->dtype));
     int64_t dims[3] = {out_h, out_w, c};
-    seg_tensor *dst;
-    st = segi_tensor_alloc(image->dtype, image->rank, dims, &dst);
+    st = segi_tensor_reuse(slot, image->dtype, image->rank, dims);
     if (st != SEG_OK)
         return st;
-    st = interp == SEG_INTERP_NEAREST ? nearest(image, h, w, c, dst, out_h, out_w)
-                                      : bilinear(image, h, w, c, dst, out_h, out_w);
+    return interp == SEG_INTERP_NEAREST ? nearest(image, h, w, c, *slot, out_h, out_w, scratch)
+                                        : bilinear(image, h, w, c, *slot, out_h, out_w, scratch);
+}
+
+seg_status seg_image_resize(const seg_tensor *image, int64_t out_h, int64_t out_w,
+                            seg_interp interp, seg_tensor **out)
+{
+    SEGI_REQUIRE(image);
+    SEGI_REQUIRE(out);
+    seg_tensor *dst = NULL;
+    segi_scratch scratch = {0};
+    seg_status st = segi_image_resize_slot(image, out_h, out_w, interp, &dst, &scratch);
+    segi_scratch_free(&scratch);
     if (st != SEG_OK) {
         seg_tensor_destroy(dst);
         return st;

@@ -35,29 +35,41 @@ static float sample(const seg_tensor *t, size_t i)
                                     : ((const float *)t->data)[i];
 }
 
-seg_status seg_image_to_nchw(const seg_tensor *image, float scale, const float *mean,
-                             const float *std, seg_channel_order order, seg_tensor **out)
+seg_status segi_image_to_nchw_slot(const seg_tensor *image, float scale, const float *mean,
+                                   const float *std, seg_channel_order order,
+                                   seg_tensor **slot)
 {
-    SEGI_REQUIRE(image);
-    SEGI_REQUIRE(out);
     int64_t h, w, c;
     seg_status st = segi_image_geometry(image, "to_nchw", &h, &w, &c);
     if (st == SEG_OK)
         st = check_args(image, scale, std, order, c);
     int64_t dims[4] = {1, c, h, w};
-    seg_tensor *dst = NULL;
     if (st == SEG_OK)
-        st = segi_tensor_alloc(SEG_DTYPE_F32, 4, dims, &dst);
+        st = segi_tensor_reuse(slot, SEG_DTYPE_F32, 4, dims);
     if (st != SEG_OK)
         return st;
     size_t plane = (size_t)(h * w);
-    float *d = dst->data;
+    float *d = (*slot)->data;
     for (int64_t k = 0; k < c; k++) {
         int64_t from = order == SEG_CHANNELS_BGR && k < 3 ? 2 - k : k;
         float m = mean ? mean[k] : 0.0f, s = std ? std[k] : 1.0f;
         float *p = d + (size_t)k * plane;
         for (size_t i = 0; i < plane; i++)
             p[i] = (sample(image, i * (size_t)c + (size_t)from) * scale - m) / s;
+    }
+    return SEG_OK;
+}
+
+seg_status seg_image_to_nchw(const seg_tensor *image, float scale, const float *mean,
+                             const float *std, seg_channel_order order, seg_tensor **out)
+{
+    SEGI_REQUIRE(image);
+    SEGI_REQUIRE(out);
+    seg_tensor *dst = NULL;
+    seg_status st = segi_image_to_nchw_slot(image, scale, mean, std, order, &dst);
+    if (st != SEG_OK) {
+        seg_tensor_destroy(dst);
+        return st;
     }
     *out = dst;
     return SEG_OK;

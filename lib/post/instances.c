@@ -109,6 +109,11 @@ float seg_instances_score(const seg_instances *in, size_t i)
     return in && i < in->n ? in->items[i].score : NAN;
 }
 
+int64_t seg_instances_track_id(const seg_instances *in, size_t i)
+{
+    return in && i < in->n ? in->items[i].track_id : 0;
+}
+
 static seg_status check_index(const seg_instances *in, size_t i, bool need_masks)
 {
     SEGI_REQUIRE(in);

@@ -12,6 +12,7 @@ typedef struct segi_instance {
     int64_t cls;
     int64_t rect[4];  /* tight mask rectangle x, y, w, h in mask space */
     uint8_t *bits;    /* rect[2] * rect[3] bytes, NULL when empty */
+    int64_t track_id; /* >= 1 when a seg_sequence tracked it, else 0 */
 } segi_instance;
 
 struct seg_instances {

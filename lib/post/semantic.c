@@ -4,28 +4,19 @@
 #include "seg/seg_image.h"
 
 #include "core/error.h"
+#include "core/scratch.h"
 #include "core/tensor.h"
 #include "post/interp.h"
 #include "post/labels.h"
 #include "post/overlay.h"
 #include "post/params.h"
+#include "post/semantic.h"
 #include "post/simd.h"
 
 #include <math.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-
-struct seg_semantic {
-    seg_tensor *labels;
-    seg_tensor *probs; /* NULL unless asked */
-    seg_tensor *conf;  /* NULL unless asked */
-    size_t n_labels;
-    int64_t *areas;
-    char **names;      /* n_labels entries, NULL = unnamed */
-    uint8_t *palette;  /* n_palette RGB triples set by the caller */
-    size_t n_palette;
-};
 
 void seg_semantic_params_init(seg_semantic_params *p)
 {
@@ -279,45 +270,53 @@ static seg_status alloc_result(const sem_geom *g, const seg_semantic_params *p,
     return SEG_OK;
 }
 
+/* Whether `sem` already has the buffers that decoding `g` with `p` fills. */
+static bool fits(const seg_semantic *sem, const sem_geom *g, const seg_semantic_params *p)
+{
+    size_t n_labels = g->c == 1 ? 2 : (size_t)g->c;
+    seg_dtype dt = p->label_dtype ? p->label_dtype
+                                  : (n_labels <= 256 ? SEG_DTYPE_U8 : SEG_DTYPE_I32);
+    bool want_probs = p->outputs & SEG_SEMANTIC_PROBABILITIES;
+    bool want_conf = p->outputs & SEG_SEMANTIC_CONFIDENCE;
+    return sem->n_labels == n_labels && sem->labels->dtype == dt &&
+           sem->labels->dims[0] == g->oh && sem->labels->dims[1] == g->ow &&
+           (sem->probs != NULL) == want_probs && (sem->conf != NULL) == want_conf &&
+           (!want_probs || sem->probs->dims[0] == g->c);
+}
+
 static seg_status run_decoder(seg_semantic *sem, const float *logits, const sem_geom *g,
-                              const seg_semantic_params *p)
+                              const seg_semantic_params *p, segi_scratch *scratch)
 {
     sem_run s = {.logits = logits, .g = g, .have = {-1, -1}};
     size_t ow = (size_t)g->ow, c = (size_t)g->c;
     bool keep_vals = c > 1 && (p->outputs != 0);
-    s.ty = malloc((size_t)g->oh * sizeof *s.ty);
-    s.tx = malloc(ow * sizeof *s.tx);
-    s.hbuf[0] = malloc(2 * c * ow * sizeof(float));
-    s.best = malloc(ow * sizeof(float));
-    s.arg = malloc(ow * sizeof(int32_t));
-    s.vals = keep_vals ? malloc(c * ow * sizeof(float)) : NULL;
-    s.sum = malloc(ow * sizeof(float));
-    seg_status st = SEG_OK;
-    if (!s.ty || !s.tx || !s.hbuf[0] || !s.best || !s.arg || !s.sum || (keep_vals && !s.vals)) {
-        st = segi_error(SEG_ERR_OUT_OF_MEMORY, "semantic: out of memory for %zu x %zu rows",
-                        c, ow);
-    } else {
-        bool ac = p->resize == SEG_RESIZE_ALIGN_CORNERS;
-        s.hbuf[1] = s.hbuf[0] + c * ow;
-        segi_taps(s.ty, g->oh, g->ch, g->top, ac);
-        segi_taps(s.tx, g->ow, g->cw, g->left, ac);
-        decode(sem, &s, p);
-    }
-    free(s.ty);
-    free(s.tx);
-    free(s.hbuf[0]);
-    free(s.best);
-    free(s.arg);
-    free(s.vals);
-    free(s.sum);
-    return st;
+    void *buf[7];
+    size_t sizes[7] = {(size_t)g->oh * sizeof *s.ty, ow * sizeof *s.tx,
+                       2 * c * ow * sizeof(float), ow * sizeof(float), ow * sizeof(int32_t),
+                       keep_vals ? c * ow * sizeof(float) : 0, ow * sizeof(float)};
+    seg_status st = segi_scratch_carve(scratch, buf, sizes, 7, "semantic");
+    if (st != SEG_OK)
+        return st;
+    s.ty = buf[0];
+    s.tx = buf[1];
+    s.hbuf[0] = buf[2];
+    s.hbuf[1] = s.hbuf[0] + c * ow;
+    s.best = buf[3];
+    s.arg = buf[4];
+    s.vals = keep_vals ? buf[5] : NULL;
+    s.sum = buf[6];
+    bool ac = p->resize == SEG_RESIZE_ALIGN_CORNERS;
+    segi_taps(s.ty, g->oh, g->ch, g->top, ac);
+    segi_taps(s.tx, g->ow, g->cw, g->left, ac);
+    memset(sem->areas, 0, sem->n_labels * sizeof *sem->areas);
+    decode(sem, &s, p);
+    return SEG_OK;
 }
 
-seg_status seg_semantic_from_logits(const seg_tensor *logits,
-                                    const seg_semantic_params *params, seg_semantic **out)
+seg_status segi_semantic_decode_slot(const seg_tensor *logits,
+                                     const seg_semantic_params *params, seg_semantic **slot,
+                                     segi_scratch *scratch, bool *fresh)
 {
-    SEGI_REQUIRE(logits);
-    SEGI_REQUIRE(out);
     seg_semantic_params p;
     seg_semantic_params_init(&p);
     seg_status st = segi_params_merge(&p, sizeof p, params, "seg_semantic_params");
@@ -326,11 +325,29 @@ seg_status seg_semantic_from_logits(const seg_tensor *logits,
         st = check_params(logits, &p, &g);
     if (!st)
         st = check_nan(logits->data, &g);
+    if (st)
+        return st;
+    *fresh = !*slot || !fits(*slot, &g, &p);
+    if (*fresh) {
+        seg_semantic *sem = NULL;
+        if ((st = alloc_result(&g, &p, &sem)) != SEG_OK)
+            return st;
+        seg_semantic_destroy(*slot);
+        *slot = sem;
+    }
+    return run_decoder(*slot, logits->data, &g, &p, scratch);
+}
+
+seg_status seg_semantic_from_logits(const seg_tensor *logits,
+                                    const seg_semantic_params *params, seg_semantic **out)
+{
+    SEGI_REQUIRE(logits);
+    SEGI_REQUIRE(out);
     seg_semantic *sem = NULL;
-    if (!st)
-        st = alloc_result(&g, &p, &sem);
-    if (!st)
-        st = run_decoder(sem, logits->data, &g, &p);
+    segi_scratch scratch = {0};
+    bool fresh;
+    seg_status st = segi_semantic_decode_slot(logits, params, &sem, &scratch, &fresh);
+    segi_scratch_free(&scratch);
     if (st) {
         seg_semantic_destroy(sem);
         return st;

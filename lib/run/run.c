@@ -1,19 +1,15 @@
 /* seg_run_image(): pre-process an image as a profile says, run the session, decode the
  * outputs and map them back to the original image. */
 #include "run/profile.h"
+#include "run/run.h"
 
 #include "core/error.h"
+#include "io/image.h"
+#include "post/semantic.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-struct seg_result {
-    seg_task task;
-    seg_semantic *semantic;
-    seg_instances *instances;
-    seg_panoptic *panoptic;
-};
 
 /* Where the original image sits inside the network input. */
 typedef struct run_geom {
@@ -29,8 +25,8 @@ static float threshold(float profile_value, float decoder_default)
     return isnan(profile_value) ? decoder_default : profile_value;
 }
 
-/* A new u8 [H, W, 3] image: grey repeated, alpha dropped. */
-static seg_status to_rgb(const seg_tensor *img, seg_tensor **out)
+/* A u8 [H, W, 3] image in *slot: grey repeated, alpha dropped. */
+static seg_status to_rgb(const seg_tensor *img, seg_tensor **slot)
 {
     int rank = seg_tensor_rank(img);
     int64_t c = rank == 3 ? seg_tensor_dim(img, 2) : 0;
@@ -39,34 +35,43 @@ static seg_status to_rgb(const seg_tensor *img, seg_tensor **out)
                                          "%s rank %d", seg_dtype_name(seg_tensor_dtype(img)), rank);
     int64_t h = seg_tensor_dim(img, 0), w = seg_tensor_dim(img, 1);
     int64_t dims[3] = {h, w, 3};
-    seg_status st = seg_tensor_create(SEG_DTYPE_U8, 3, dims, out);
+    seg_status st = segi_tensor_reuse(slot, SEG_DTYPE_U8, 3, dims);
     if (st != SEG_OK)
         return st;
     const uint8_t *s = seg_tensor_const_data(img);
-    uint8_t *d = seg_tensor_data(*out);
+    uint8_t *d = seg_tensor_data(*slot);
     for (int64_t i = 0; i < h * w; i++)
         for (int k = 0; k < 3; k++)
             d[i * 3 + k] = s[i * c + (c >= 3 ? k : 0)];
     return SEG_OK;
 }
 
-/* Resize or letterbox `rgb` into the network's input size, recording the geometry. */
+/* Resize or letterbox `rgb` into the network's input size (ws->fitted, or `rgb` itself
+ * for size "keep"), recording the geometry. */
 static seg_status fit_image(const seg_profile *p, const seg_tensor *rgb, run_geom *g,
-                            seg_tensor **out)
+                            segi_run_ws *ws, const seg_tensor **out)
 {
     *g = (run_geom){.orig_h = seg_tensor_dim(rgb, 0), .orig_w = seg_tensor_dim(rgb, 1)};
     if (p->fit == SEGI_FIT_KEEP) {
         g->in_h = g->rh = g->orig_h;
         g->in_w = g->rw = g->orig_w;
         g->scale = 1;
-        return seg_tensor_clone(rgb, out);
+        *out = rgb;
+        return SEG_OK;
     }
     g->in_h = g->rh = p->height;
     g->in_w = g->rw = p->width;
-    if (p->fit == SEGI_FIT_STRETCH)
-        return seg_image_resize(rgb, p->height, p->width, SEG_INTERP_BILINEAR, out);
+    *out = NULL;
+    if (p->fit == SEGI_FIT_STRETCH) {
+        seg_status st = segi_image_resize_slot(rgb, p->height, p->width, SEG_INTERP_BILINEAR,
+                                               &ws->fitted, &ws->scratch);
+        *out = ws->fitted;
+        return st;
+    }
     seg_letterbox lb = {.struct_size = sizeof lb};
-    seg_status st = seg_image_letterbox(rgb, p->height, p->width, p->pad_value, &lb, out);
+    seg_status st = segi_image_letterbox_slot(rgb, p->height, p->width, p->pad_value, &lb,
+                                              &ws->resized, &ws->fitted, &ws->scratch);
+    *out = ws->fitted;
     g->top = lb.pad_top;
     g->left = lb.pad_left;
     g->rh = lb.resized_h;
@@ -128,8 +133,10 @@ static seg_status spatial_dims(const seg_tensor *t, const char *what, int64_t *h
     return SEG_OK;
 }
 
+/* Decode into *slot (a kept result is reused, see segi_semantic_decode_slot). */
 static seg_status decode_semantic(const seg_profile *p, const run_geom *g,
-                                  const seg_tensor *logits, seg_semantic **out)
+                                  const seg_tensor *logits, const segi_run_hook *hook,
+                                  segi_scratch *scratch, seg_semantic **slot)
 {
     int64_t lh, lw, c[4];
     seg_status st = spatial_dims(logits, "the logits", &lh, &lw);
@@ -148,18 +155,19 @@ static seg_status decode_semantic(const seg_profile *p, const run_geom *g,
         sp.outputs = SEG_SEMANTIC_PROBABILITIES;
         sp.threshold = p->mask_threshold;
     }
-    seg_semantic *sem;
-    if ((st = seg_semantic_from_logits(logits, &sp, &sem)) != SEG_OK)
+    if (hook)
+        sp.outputs |= SEG_SEMANTIC_PROBABILITIES;
+    bool fresh;
+    if ((st = segi_semantic_decode_slot(logits, &sp, slot, scratch, &fresh)) != SEG_OK)
         return st;
+    seg_semantic *sem = *slot;
     size_t n = seg_semantic_num_classes(sem);
-    for (size_t i = 0; st == SEG_OK && i < n && i < p->n_classes; i++)
+    for (size_t i = 0; fresh && st == SEG_OK && i < n && i < p->n_classes; i++)
         st = seg_semantic_set_class_name(sem, i, p->class_names[i]);
-    if (st == SEG_OK && p->n_colors)
+    if (fresh && st == SEG_OK && p->n_colors)
         st = seg_semantic_set_palette(sem, p->palette, p->n_colors);
-    if (st != SEG_OK)
-        seg_semantic_destroy(sem);
-    else
-        *out = sem;
+    if (st == SEG_OK && hook)
+        st = hook->semantic(hook->ctx, sem);
     return st;
 }
 
@@ -316,7 +324,9 @@ static seg_status deeplab_maps(const seg_tensor *center, const seg_tensor *offse
 }
 
 static seg_status decode_deeplab(const seg_model *model, const seg_session *session,
-                                 const seg_profile *p, const run_geom *g, seg_panoptic **out)
+                                 const seg_profile *p, const run_geom *g,
+                                 const segi_run_hook *hook, segi_scratch *scratch,
+                                 seg_panoptic **out)
 {
     const seg_tensor *logits, *center, *offsets;
     seg_status st = get_output(model, session, p, 0, &logits);
@@ -335,7 +345,7 @@ static seg_status decode_deeplab(const seg_model *model, const seg_session *sess
     for (size_t i = 0; i < p->n_classes; i++)
         if (p->is_thing[i])
             things[n_things++] = (int32_t)i;
-    st = decode_semantic(p, g, logits, &sem);
+    st = decode_semantic(p, g, logits, hook, scratch, &sem);
     if (st == SEG_OK)
         st = deeplab_maps(center, offsets, g, &heat, &offs);
     if (st == SEG_OK) {
@@ -403,7 +413,8 @@ static seg_status decode_mask2former(const seg_model *model, const seg_session *
 }
 
 static seg_status decode(const seg_model *model, const seg_session *session,
-                         const seg_profile *p, const run_geom *g, seg_result *r)
+                         const seg_profile *p, const run_geom *g, const segi_run_hook *hook,
+                         segi_scratch *scratch, seg_result *r)
 {
     const seg_tensor *logits;
     seg_status st;
@@ -411,13 +422,13 @@ static seg_status decode(const seg_model *model, const seg_session *session,
     case SEGI_DEC_ARGMAX:
     case SEGI_DEC_SIGMOID:
         st = get_output(model, session, p, 0, &logits);
-        return st == SEG_OK ? decode_semantic(p, g, logits, &r->semantic) : st;
+        return st == SEG_OK ? decode_semantic(p, g, logits, hook, scratch, &r->semantic) : st;
     case SEGI_DEC_YOLO_SEG:
         return decode_yolo(model, session, p, g, &r->instances);
     case SEGI_DEC_MASKRCNN:
         return decode_maskrcnn(model, session, p, g, &r->instances);
     case SEGI_DEC_PANOPTIC_DEEPLAB:
-        return decode_deeplab(model, session, p, g, &r->panoptic);
+        return decode_deeplab(model, session, p, g, hook, scratch, &r->panoptic);
     case SEGI_DEC_MASK2FORMER:
         return decode_mask2former(model, session, p, g, &r->panoptic);
     default:
@@ -434,26 +445,66 @@ seg_status seg_run_image(const seg_model *model, seg_session *session, const seg
     SEGI_REQUIRE(profile);
     SEGI_REQUIRE(image);
     SEGI_REQUIRE(out);
-    seg_tensor *rgb = NULL, *fitted = NULL, *input = NULL;
-    run_geom g;
-    seg_status st = to_rgb(image, &rgb);
-    if (st == SEG_OK)
-        st = fit_image(profile, rgb, &g, &fitted);
-    if (st == SEG_OK)
-        st = seg_image_to_nchw(fitted, profile->scale, profile->mean, profile->std,
-                               profile->order, &input);
-    if (st == SEG_OK)
-        st = run_session(model, session, profile, input);
-    seg_result *r = NULL;
-    if (st == SEG_OK && !(r = calloc(1, sizeof *r)))
-        st = segi_error(SEG_ERR_OUT_OF_MEMORY, "seg_run_image: out of memory");
-    if (st == SEG_OK) {
-        r->task = profile->task;
-        st = decode(model, session, profile, &g, r);
+    segi_run_ws ws = {0};
+    seg_status st = segi_run_image(model, session, profile, image, NULL, &ws, out);
+    segi_run_ws_free(&ws);
+    return st;
+}
+
+void segi_run_ws_free(segi_run_ws *ws)
+{
+    seg_tensor_destroy(ws->rgb);
+    seg_tensor_destroy(ws->resized);
+    seg_tensor_destroy(ws->fitted);
+    seg_tensor_destroy(ws->input);
+    segi_scratch_free(&ws->scratch);
+    seg_result_destroy(ws->spare);
+    *ws = (segi_run_ws){0};
+}
+
+void segi_run_ws_recycle(segi_run_ws *ws, seg_result *result)
+{
+    seg_result_destroy(ws->spare);
+    ws->spare = result;
+}
+
+/* The spare result (only its semantic part is reusable) or a new one. */
+static seg_status take_result(segi_run_ws *ws, seg_task task, seg_result **out)
+{
+    seg_result *r = ws->spare;
+    ws->spare = NULL;
+    if (r) {
+        seg_instances_destroy(r->instances);
+        seg_panoptic_destroy(r->panoptic);
+        r->instances = NULL;
+        r->panoptic = NULL;
+    } else if (!(r = calloc(1, sizeof *r))) {
+        return segi_error(SEG_ERR_OUT_OF_MEMORY, "seg_run_image: out of memory");
     }
-    seg_tensor_destroy(rgb);
-    seg_tensor_destroy(fitted);
-    seg_tensor_destroy(input);
+    r->task = task;
+    *out = r;
+    return SEG_OK;
+}
+
+seg_status segi_run_image(const seg_model *model, seg_session *session,
+                          const seg_profile *profile, const seg_tensor *image,
+                          const segi_run_hook *hook, segi_run_ws *ws, seg_result **out)
+{
+    const seg_tensor *fitted = NULL;
+    run_geom g;
+    seg_status st = to_rgb(image, &ws->rgb);
+    if (st == SEG_OK)
+        st = fit_image(profile, ws->rgb, &g, ws, &fitted);
+    if (st == SEG_OK)
+        st = segi_image_to_nchw_slot(fitted, profile->scale, profile->mean, profile->std,
+                                     profile->order, &ws->input);
+    if (st == SEG_OK)
+        st = run_session(model, session, profile, ws->input);
+    seg_result *r = NULL;
+    if (st == SEG_OK)
+        st = take_result(ws, profile->task, &r);
+    if (st == SEG_OK)
+        st = decode(model, session, profile, &g, hook, &ws->scratch, r);
     if (st != SEG_OK) {
         seg_result_destroy(r);
         return st;

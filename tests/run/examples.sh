@@ -1,9 +1,9 @@
 #!/bin/sh
 # Run the three examples on the tiny models of tests/goldens/run.py and check what
 # they print and write (known by construction).
-# usage: examples.sh SEMANTIC INSTANCE PANOPTIC DATA_DIR
+# usage: examples.sh SEMANTIC INSTANCE PANOPTIC FRAMES DATA_DIR
 set -u
-sem=$1 inst=$2 pan=$3 data=$4/run
+sem=$1 inst=$2 pan=$3 frames=$4 data=$5/run
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
@@ -27,4 +27,13 @@ grep -q '^[0-2] \(red\|green\|blue\) [0-9]*$' "$tmp/out" || fail "semantic names
     fail "panoptic output: $(cat "$tmp/out")"
 grep -q '"file_name": "p.panoptic.png"' "$tmp/p.json" || fail "panoptic json file_name"
 [ -s "$tmp/p.panoptic.png" ] && [ -s "$tmp/p.overlay.png" ] || fail "panoptic outputs missing"
+
+# frames: the moving disc keeps id 1, the second one gets id 2 from frame 3 on, stuff
+# keeps its fixed id (tests/goldens/sequence.py's model)
+"$frames" "$5/sequence/blobs.onnx" "$5/sequence/blobs.seg.json" 6 >"$tmp/out" ||
+    fail "frames example failed"
+[ "$(tr '\n' '|' <"$tmp/out")" = "frame 0: 1:disc 8388608:ground|frame 1: 1:disc 8388608:ground|\
+frame 2: 1:disc 8388608:ground|frame 3: 1:disc 2:square 8388608:ground|\
+frame 4: 1:disc 2:square 8388608:ground|frame 5: 1:disc 2:square 8388608:ground|" ] ||
+    fail "frames output: $(cat "$tmp/out")"
 echo ok

@@ -13,7 +13,8 @@
 
 static const char usage_text[] =
     "usage: seg run MODEL IMAGE_OR_DIR... -o OUTDIR [--profile FILE] [--format LIST]\n"
-    "               [--overwrite]\n"
+    "               [--overwrite] [--sequence [--smooth ALPHA] [--track-iou T]\n"
+    "               [--max-missed K]]\n"
     "\n"
     "Run each image (directories: their files in sorted order) through MODEL as its\n"
     "profile says (default: MODEL with .onnx replaced by .seg.json) and write into\n"
@@ -24,13 +25,19 @@ static const char usage_text[] =
     "  salient   NAME.matte.png (alpha matte), NAME.cutout.png (RGBA)\n"
     "--format picks a comma-separated subset (label, overlay, json, panoptic, matte,\n"
     "cutout). Existing outputs are kept (the image fails) unless --overwrite. A bad\n"
-    "image is reported and skipped; the exit code is 1 if any image failed.\n";
+    "image is reported and skipped; the exit code is 1 if any image failed.\n"
+    "\n"
+    "--sequence runs all images, in order, as the frames of one video: instance and\n"
+    "panoptic outputs get ids stable across frames (instance JSON: \"track_id\";\n"
+    "panoptic: a thing's segment id is its track id). --smooth ALPHA in (0, 1]\n"
+    "averages class probabilities over frames (1 = off, the default); --track-iou\n"
+    "(default 0.3) and --max-missed (default 5) tune the matching (docs/sequences.md).\n";
 
 typedef struct run_args {
-    const char *model, *outdir, *profile, *format;
+    const char *model, *outdir, *profile, *format, *smooth, *track_iou, *max_missed;
     char **inputs;
     int n_inputs;
-    int overwrite;
+    int overwrite, sequence;
 } run_args;
 
 typedef struct name_list {
@@ -53,11 +60,16 @@ static int parse_args(int argc, char **argv, run_args *a)
         const char **slot = !strcmp(arg, "-o") || !strcmp(arg, "--output") ? &a->outdir
                             : !strcmp(arg, "--profile")                      ? &a->profile
                             : !strcmp(arg, "--format")                       ? &a->format
+                            : !strcmp(arg, "--smooth")                       ? &a->smooth
+                            : !strcmp(arg, "--track-iou")                    ? &a->track_iou
+                            : !strcmp(arg, "--max-missed")                   ? &a->max_missed
                                                                              : NULL;
         if (!strcmp(arg, "--help") || !strcmp(arg, "-h"))
             return fputs(usage_text, stdout), -1;
         if (!strcmp(arg, "--overwrite"))
             a->overwrite = 1;
+        else if (!strcmp(arg, "--sequence"))
+            a->sequence = 1;
         else if (slot && i + 1 < argc)
             *slot = argv[++i];
         else if (slot || arg[0] == '-')
@@ -71,6 +83,8 @@ static int parse_args(int argc, char **argv, run_args *a)
         return fprintf(stderr, "seg run: out of memory\n"), 1;
     if (!a->model || !a->n_inputs || !a->outdir)
         return usage_error("MODEL, at least one image and -o OUTDIR are required");
+    if (!a->sequence && (a->smooth || a->track_iou || a->max_missed))
+        return usage_error("--smooth, --track-iou and --max-missed need --sequence");
     return 0;
 }
 
@@ -169,6 +183,7 @@ typedef struct run_ctx {
     seg_model *model;
     seg_session *session;
     seg_profile *profile;
+    seg_sequence *sequence; /* with --sequence */
     unsigned formats;
 } run_ctx;
 
@@ -193,12 +208,15 @@ static int run_one(const run_ctx *c, const char *path)
             return fprintf(stderr, "seg run: %s: %s exists (use --overwrite)\n", path, out), 1;
     }
     seg_tensor *img = NULL, *rgb = NULL;
-    seg_result *r = NULL;
+    seg_result *own = NULL;
+    const seg_result *r = NULL;
     seg_status st = seg_image_decode_file(path, NULL, &img);
     if (st == SEG_OK)
         st = to_rgb8(img, &rgb);
-    if (st == SEG_OK)
-        st = seg_run_image(c->model, c->session, c->profile, rgb, &r);
+    if (st == SEG_OK && c->sequence)
+        st = seg_sequence_push(c->sequence, rgb, &r);
+    else if (st == SEG_OK && (st = seg_run_image(c->model, c->session, c->profile, rgb, &own)) == SEG_OK)
+        r = own;
     for (unsigned b = 1; st == SEG_OK && b <= RUN_CUTOUT; b <<= 1) {
         snprintf(out, sizeof out, "%s/%s%s", c->args->outdir, stem, run_format_suffix(b));
         if (c->formats & b)
@@ -206,7 +224,7 @@ static int run_one(const run_ctx *c, const char *path)
     }
     if (st != SEG_OK)
         fprintf(stderr, "seg run: %s: %s: %s\n", path, seg_status_string(st), seg_last_error());
-    seg_result_destroy(r);
+    seg_result_destroy(own);
     seg_tensor_destroy(rgb);
     seg_tensor_destroy(img);
     return st != SEG_OK;
@@ -234,6 +252,21 @@ static void progress(size_t i, size_t n, const char *name, double t0, int tty)
         fputc('\n', stderr);
 }
 
+/* The sequence and its options from --smooth, --track-iou, --max-missed. */
+static seg_status open_sequence(run_ctx *c)
+{
+    const run_args *a = c->args;
+    seg_status st = seg_sequence_create(c->model, c->session, c->profile, &c->sequence);
+    if (st == SEG_OK && a->smooth)
+        st = seg_sequence_set_double(c->sequence, SEG_SEQUENCE_SMOOTHING, atof(a->smooth));
+    if (st == SEG_OK && a->track_iou)
+        st = seg_sequence_set_double(c->sequence, SEG_SEQUENCE_IOU_THRESHOLD,
+                                     atof(a->track_iou));
+    if (st == SEG_OK && a->max_missed)
+        st = seg_sequence_set_int(c->sequence, SEG_SEQUENCE_MAX_MISSED, atoll(a->max_missed));
+    return st;
+}
+
 static int open_all(run_ctx *c)
 {
     char prof[4096];
@@ -249,6 +282,8 @@ static int open_all(run_ctx *c)
         st = seg_model_load_file(c->args->model, NULL, &c->model);
     if (st == SEG_OK)
         st = seg_session_create(c->model, NULL, &c->session);
+    if (st == SEG_OK && c->args->sequence)
+        st = open_sequence(c);
     if (st != SEG_OK)
         return cmd_fail("run", st);
     if (!(c->formats = parse_formats(c->args->format, seg_profile_task(c->profile))))
@@ -286,6 +321,7 @@ int cmd_run(int argc, char **argv)
         if (failed)
             fprintf(stderr, "seg run: %d of %zu images failed\n", failed, files.n);
     }
+    seg_sequence_destroy(c.sequence);
     seg_session_destroy(c.session);
     seg_model_destroy(c.model);
     seg_profile_destroy(c.profile);

@@ -99,7 +99,8 @@ static seg_status write_json_file(json_t *doc, const char *path)
     return st;
 }
 
-/* COCO results format: [{"image_id", "file_name", "category_id", "category",
+/* COCO results format: [{"image_id", "file_name", "category_id", "category", "track_id"
+ * (in sequences),
  * "bbox": [x, y, w, h], "score", "segmentation": {"size": [h, w], "counts"}}]. */
 static seg_status instance_json(const seg_instances *in, const seg_profile *profile,
                                 const char *stem, const char *path)
@@ -117,6 +118,8 @@ static seg_status instance_json(const seg_instances *in, const seg_profile *prof
                               "score", (double)seg_instances_score(in, i));
         if (name)
             json_object_set_new(o, "category", json_string(name));
+        if (seg_instances_track_id(in, i) > 0)
+            json_object_set_new(o, "track_id", json_integer(seg_instances_track_id(in, i)));
         seg_rle *rle = NULL;
         const char *counts;
         size_t len;
