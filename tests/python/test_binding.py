@@ -392,5 +392,77 @@ class RunImage(ErrorAssertions):
         self.assertFails(libseg.Status.FORMAT, "", libseg.Profile.from_json, "{")
 
 
+class Sequences(ErrorAssertions):
+    def open(self, model, profile, **options):
+        m = libseg.Model.load(data(model))
+        return libseg.Sequence.create(m, m.session(), libseg.Profile.load(data(profile)),
+                                      **options)
+
+    def frame(self, k):
+        return libseg.decode_file(data("sequence", "frames", "%02d.png" % k))
+
+    def test_moving_object_keeps_its_panoptic_id(self):
+        """tests/data/sequence: the disc keeps id 1 in all 10 frames, the square that
+        enters at frame 4 (listed first by the decoder) gets id 2, stuff is
+        SEQUENCE_STUFF_ID_BASE + 0."""
+        seq = self.open("sequence/blobs.onnx", "sequence/blobs.seg.json", smoothing=0.5)
+        base = libseg.SEQUENCE_STUFF_ID_BASE
+        for k in range(10):
+            pan = seq.push(self.frame(k)).panoptic
+            segs = pan.segments
+            self.assertEqual(len(segs), 2 if k < 4 else 3)
+            ids = pan.id_map
+            for s in segs:
+                want = {1: 1, 2: 2}.get(s["category_id"], base)
+                self.assertEqual(s["id"], want)
+                x, y, w, h = s["bbox"]
+                self.assertEqual(ids[y + h // 2, x + w // 2], want)
+        self.assertEqual(seq.frame_count, 10)
+
+    def test_instances_get_track_ids(self):
+        m = libseg.Model.load(data("run", "yolo.onnx"))
+        s, p = m.session(), libseg.Profile.load(data("run", "yolo.seg.json"))
+        img = libseg.decode_file(data("run", "wide.png"))
+        with libseg.Sequence.create(m, s, p) as seq:
+            for _ in range(3):
+                np.testing.assert_array_equal(seq.push(img).instances.track_ids, [1, 2])
+            seq.reset()  # a scene cut: the same objects get new ids
+            np.testing.assert_array_equal(seq.push(img).instances.track_ids, [3, 4])
+        np.testing.assert_array_equal(libseg.run_image(m, s, p, img).instances.track_ids,
+                                      [0, 0])
+
+    def test_frames_expire_and_arrays_are_copies(self):
+        seq = self.open("sequence/blobs.onnx", "sequence/blobs.seg.json")
+        first = seq.push(self.frame(0))
+        pan = first.panoptic
+        ids0 = pan.id_map
+        want = ids0.copy()
+        self.assertTrue(ids0.flags.owndata)  # a copy: the sequence reuses its memory
+        self.assertFails(libseg.Status.SHAPE, "u8 [H, W, 1|3|4]", seq.push,
+                         np.zeros((32, 48, 3), np.float32))
+        self.assertEqual(len(pan), 2)  # a failed push keeps the previous frame
+        seq.push(self.frame(5))
+        np.testing.assert_array_equal(ids0, want)
+        for fn in (lambda: first.task, lambda: pan.id_map, lambda: len(pan)):
+            self.assertFails(libseg.Status.INVALID_ARGUMENT, "valid until the next push", fn)
+        self.assertTrue(first.closed)
+        last = seq.push(self.frame(6))
+        seq.close()
+        self.assertFails(libseg.Status.INVALID_ARGUMENT, "closed", lambda: last.panoptic)
+
+    def test_options(self):
+        seq = self.open("run/semantic.onnx", "run/semantic_keep.seg.json", iou_threshold=0.5,
+                        max_missed=2)
+        self.assertFails(libseg.Status.INVALID_ARGUMENT, "", seq.set,
+                         libseg.SequenceOption.SMOOTHING, 0.0)
+        self.assertFails(libseg.Status.INVALID_ARGUMENT, "", seq.set,
+                         libseg.SequenceOption.MAX_MISSED, -1)
+        seq.set(libseg.SequenceOption.SMOOTHING, 0.25)
+        img = libseg.decode_file(data("run", "blocks.png"))
+        labels = [seq.push(img).semantic.labels for _ in range(3)]
+        for lab in labels:  # the same frame smoothed with itself stays the same
+            np.testing.assert_array_equal(lab, np.load(data("run", "semantic_labels.npy")))
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -20,6 +20,7 @@ from ._post import (Instances, Panoptic, PanopticIds, PasteMode, ResizeMode, Sem
                     input_geometry, palette_voc)
 from ._model import Model, Profile, Result, Session, Task, run_image
 from ._metrics import PQ, CocoEval, CocoStat, Confusion, MiouPolicy, PqGroup
+from ._sequence import SEQUENCE_STUFF_ID_BASE, Sequence, SequenceOption
 
 __version__ = "%d.%d.%d" % BINDING_VERSION
 

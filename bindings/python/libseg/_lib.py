@@ -158,6 +158,7 @@ seg_instances_destroy                 v      p
 seg_instances_count                   z      p
 seg_instances_class                   i64    p z
 seg_instances_score                   f      p z
+seg_instances_track_id                i64    p z
 seg_instances_box                     S      p z p
 seg_instances_has_masks               i      p
 seg_instances_mask_size               v      p p p
@@ -238,6 +239,13 @@ seg_coco_eval_destroy                 v      p
 seg_coco_eval_stat                    S      p i p
 seg_coco_eval_category_count          z      p
 seg_coco_eval_category                S      p z p p p
+seg_sequence_create                   S      p p p p
+seg_sequence_destroy                  v      p
+seg_sequence_set_double               S      p i d
+seg_sequence_set_int                  S      p i i64
+seg_sequence_push                     S      p p p
+seg_sequence_reset                    v      p
+seg_sequence_frame_count              i64    p
 """
 
 #: seg_deleter: void (*)(void *data, void *user_data)
@@ -334,14 +342,33 @@ def fail(status, message):
 class _Ref:
     """Owns one C pointer: calls `destroy` on it exactly once, when the last Python
     object needing it (a handle, a NumPy view, a borrowed child) goes away. `keep`
-    holds what the pointer itself depends on (a model for a session, a buffer)."""
+    holds what the pointer itself depends on (a model for a session, a buffer).
 
-    __slots__ = ("ptr", "_destroy", "_keep", "__weakref__")
+    A borrowed pointer has no `destroy` and its owner's _Ref as `parent`. A `volatile`
+    one (a sequence's frame result) is expired by its owner before the C memory is
+    reused; NumPy arrays of volatile memory are therefore copies, never views."""
 
-    def __init__(self, ptr, destroy, keep=()):
+    __slots__ = ("ptr", "parent", "volatile", "_destroy", "_keep", "__weakref__")
+
+    def __init__(self, ptr, destroy, keep=(), parent=None, volatile=False):
         self.ptr = ptr
+        self.parent = parent
+        self.volatile = volatile or (parent is not None and parent.volatile)
         self._destroy = destroy
         self._keep = keep
+
+    def live_ptr(self):
+        """The pointer, or None when it or anything it is borrowed from is gone."""
+        ref = self
+        while ref is not None:
+            if ref.ptr is None:
+                return None
+            ref = ref.parent
+        return self.ptr
+
+    def expire(self):
+        """Forget a borrowed pointer whose memory its owner is about to reuse."""
+        self.ptr = None
 
     def release(self):
         ptr, self.ptr = self.ptr, None
@@ -358,20 +385,23 @@ class Handle:
 
     _destroy = None  # name of the C destructor; None for borrowed-only types
 
-    def __init__(self, ptr, owner=None, keep=()):
+    def __init__(self, ptr, owner=None, keep=(), volatile=False):
         """`owner`: the handle this one is borrowed from (nothing to destroy)."""
         if owner is not None:
-            self._ref = _Ref(ptr, None, (owner._ref,) + tuple(keep))
+            self._ref = _Ref(ptr, None, tuple(keep), owner._ref, volatile)
         else:
             destroy = getattr(lib, self._destroy) if self._destroy else None
-            self._ref = _Ref(ptr, destroy, tuple(keep))
+            self._ref = _Ref(ptr, destroy, tuple(keep), None, volatile)
 
     @property
     def _ptr(self):
         ref = self.__dict__.get("_ref")
-        if ref is None:
-            raise Error(Status.INVALID_ARGUMENT, "%s is closed" % type(self).__name__)
-        return ref.ptr
+        ptr = None if ref is None else ref.live_ptr()
+        if ptr is None:
+            raise Error(Status.INVALID_ARGUMENT, "%s is closed%s" % (
+                type(self).__name__, "" if ref is None or not ref.volatile else
+                " (a sequence frame is valid until the next push, reset or close)"))
+        return ptr
 
     # ctypes passes a handle argument as its pointer, and the argument tuple keeps the
     # handle (and so its memory) alive for the duration of the call.
@@ -382,7 +412,8 @@ class Handle:
 
     @property
     def closed(self):
-        return self.__dict__.get("_ref") is None
+        ref = self.__dict__.get("_ref")
+        return ref is None or ref.live_ptr() is None
 
     def __enter__(self):
         return self

@@ -168,6 +168,13 @@ class Instances(Handle):
         return np.array([lib.seg_instances_score(p, i) for i in range(len(self))],
                         np.float32)
 
+    @property
+    def track_ids(self):
+        """Track ids from a Sequence (>= 1, stable across frames); 0 outside one."""
+        p = self._ptr
+        return np.array([lib.seg_instances_track_id(p, i) for i in range(len(self))],
+                        np.int64)
+
     def box(self, i):
         xyxy = (ctypes.c_float * 4)()
         lib.seg_instances_box(self._ptr, i, xyxy)

@@ -63,7 +63,8 @@ def array_view(ref, ptr, shape, dtype, readonly):
     shape = tuple(int(d) for d in shape)
     if not ptr or 0 in shape:
         return np.zeros(shape, dtype)  # no memory to share
-    return np.asarray(_ArrayHolder(ref, ptr, shape, np.dtype(dtype), readonly))
+    view = np.asarray(_ArrayHolder(ref, ptr, shape, np.dtype(dtype), readonly))
+    return np.array(view) if ref.volatile else view
 
 
 class Tensor(Handle):
