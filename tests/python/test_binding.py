@@ -200,7 +200,8 @@ class ImagesAndNpy(ErrorAssertions):
             self.assertEqual(got.dtype, want.dtype, name)
             np.testing.assert_array_equal(got, want, name)
         raw = read_bytes(data("npy", "i32_2x3.npy"))
-        np.testing.assert_array_equal(libseg.npy_read_memory(raw), np.load(data("npy", "i32_2x3.npy")))
+        np.testing.assert_array_equal(libseg.npy_read_memory(raw),
+                                      np.load(data("npy", "i32_2x3.npy")))
 
     def test_npy_errors_name_the_problem(self):
         self.assertFails(libseg.Status.UNSUPPORTED, "big-endian dtype '>f4'",
