@@ -79,8 +79,8 @@ typedef struct seg_result seg_result;
  * On success `*out` is a new result for seg_result_destroy().
  * Errors: SEG_ERR_SHAPE (image or output shapes that do not fit the decoder),
  * SEG_ERR_NOT_FOUND (an input or output name of the profile is not in the model),
- * SEG_ERR_UNSUPPORTED (decoder panoptic-fpn, not implemented yet; or yolo-seg with
- * resize "stretch"), and any error of the session or the decoder.
+ * SEG_ERR_UNSUPPORTED (yolo-seg with resize "stretch"), and any error of the
+ * session or the decoder.
  */
 SEG_API SEG_NODISCARD seg_status seg_run_image(const seg_model *model, seg_session *session,
                                                const seg_profile *profile,

@@ -6,9 +6,9 @@
  * (docs/sequences.md has the details and the reasons):
  *
  *  - Smoothing (SEG_SEQUENCE_SMOOTHING = alpha, off by default): for semantic and
- *    salient profiles and the semantic part of panoptic-deeplab, the per-pixel class
- *    probabilities — the softmax over classes after resizing to the image, or the
- *    sigmoid for a one-channel model — are averaged over frames,
+ *    salient profiles and the semantic part of panoptic-deeplab and panoptic-fpn,
+ *    the per-pixel class probabilities — the softmax over classes after resizing to
+ *    the image, or the sigmoid for a one-channel model — are averaged over frames,
  *        S_1 = P_1,   S_t = alpha * P_t + (1 - alpha) * S_(t-1),
  *    and the labels are the argmax of S_t (ties to the lowest class) or S_t >
  *    threshold. Frame 1 (and the first frame after a reset) is left unsmoothed.
@@ -99,7 +99,8 @@ SEG_API SEG_NODISCARD seg_status seg_sequence_set_int(seg_sequence *sequence,
  * frame's result, borrowed from the sequence: valid until the next successful push,
  * seg_sequence_reset() or seg_sequence_destroy().
  * On failure `*out` is untouched, the previous result stays valid, the tracks are
- * unchanged and smoothing restarts with the next frame.
+ * unchanged (unless the frame's size was new and only tracking failed, out of memory:
+ * then they were reset) and smoothing restarts with the next frame.
  * Errors: those of seg_run_image(); SEG_ERR_LIMIT when a track id reaches
  * SEG_SEQUENCE_STUFF_ID_BASE in a panoptic sequence; SEG_ERR_OUT_OF_MEMORY.
  */

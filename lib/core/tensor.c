@@ -100,7 +100,7 @@ static seg_status tensor_new(seg_dtype dtype, int rank, const int64_t *dims,
 static seg_status tensor_alloc(seg_dtype dtype, int rank, const int64_t *dims, bool zero,
                                seg_tensor **out)
 {
-    size_t nbytes;
+    size_t nbytes = 0;
     seg_tensor *t = NULL;
     seg_status st = tensor_new(dtype, rank, dims, &t, &nbytes);
     if (st != SEG_OK)
@@ -133,7 +133,7 @@ seg_status seg_tensor_wrap_with_deleter(seg_dtype dtype, int rank, const int64_t
 {
     SEGI_REQUIRE(out);
     SEGI_REQUIRE(data);
-    size_t want;
+    size_t want = 0;
     seg_tensor *t = NULL;
     seg_status st = tensor_new(dtype, rank, dims, &t, &want);
     if (st != SEG_OK)

@@ -95,7 +95,7 @@ static seg_status add_sources(segi_graph *g, name_map *map)
 {
     const segi_onnx_model *m = g->onnx;
     seg_status st;
-    int idx;
+    int idx = -1;
     for (int i = 0; i < m->n_inits; i++) {
         if ((st = define(g, map, m->inits[i].name, "an initializer", &idx)))
             return st;

@@ -249,7 +249,7 @@ static seg_status parse_dict(dict_parser *d, npy_header *h)
 /* Parse everything up to the data: `p` holds at least the preamble and the dict. */
 static seg_status parse_header(const uint8_t *p, size_t avail, npy_header *h)
 {
-    size_t start, len;
+    size_t start = 0, len = 0;
     seg_status st = parse_preamble(p, avail, &start, &len);
     if (st != SEG_OK)
         return st;
@@ -321,7 +321,7 @@ static seg_status read_stream(FILE *fp, size_t file_size, seg_tensor **out)
 {
     uint8_t pre[12];
     size_t got = fread(pre, 1, sizeof pre < file_size ? sizeof pre : file_size, fp);
-    size_t start, len;
+    size_t start = 0, len = 0;
     seg_status st = parse_preamble(pre, got, &start, &len);
     if (st != SEG_OK)
         return st;

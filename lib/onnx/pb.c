@@ -64,7 +64,7 @@ seg_status segi_pb_next(segi_pb *r, segi_pb_field *f, bool *more)
         return SEG_OK;
     }
     size_t offset = segi_pb_offset(r, r->p);
-    uint64_t key;
+    uint64_t key = 0;
     seg_status st = read_varint(r, &key);
     if (st != SEG_OK)
         return st;
@@ -79,7 +79,7 @@ seg_status segi_pb_next(segi_pb *r, segi_pb_field *f, bool *more)
     case SEGI_PB_I64: st = read_fixed(r, 8, &g.u); break;
     case SEGI_PB_I32: st = read_fixed(r, 4, &g.u); break;
     case SEGI_PB_LEN: {
-        uint64_t len;
+        uint64_t len = 0;
         st = read_varint(r, &len);
         if (st != SEG_OK)
             break;
@@ -107,7 +107,7 @@ seg_status segi_pb_next(segi_pb *r, segi_pb_field *f, bool *more)
 seg_status segi_pb_count(segi_pb r, uint32_t num, size_t *count)
 {
     size_t n = 0;
-    segi_pb_field f;
+    segi_pb_field f = {0};
     bool more;
     seg_status st;
     while ((st = segi_pb_next(&r, &f, &more)) == SEG_OK && more)
@@ -144,7 +144,7 @@ seg_status segi_pb_scalars(const segi_pb *r, const segi_pb_field *f, int kind, v
                           "at byte %zu: packed field %u has %zu bytes, not a multiple of %zu",
                           f->offset, f->num, f->len, width);
     while (s.p < s.end) {
-        uint64_t v;
+        uint64_t v = 0;
         seg_status st = width ? read_fixed(&s, width, &v) : read_varint(&s, &v);
         if (st != SEG_OK)
             return st;

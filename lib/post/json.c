@@ -66,7 +66,7 @@ static seg_status wrong_kind(const char *where, const char *key, const json_t *v
 
 seg_status segi_json_array(const json_t *obj, const char *key, const char *where, json_t **out)
 {
-    json_t *v;
+    json_t *v = NULL;
     seg_status st = member(obj, key, where, &v);
     if (st == SEG_OK && !json_is_array(v))
         st = wrong_kind(where, key, v, "an array");
@@ -77,7 +77,7 @@ seg_status segi_json_array(const json_t *obj, const char *key, const char *where
 
 seg_status segi_json_object(const json_t *obj, const char *key, const char *where, json_t **out)
 {
-    json_t *v;
+    json_t *v = NULL;
     seg_status st = member(obj, key, where, &v);
     if (st == SEG_OK && !json_is_object(v))
         st = wrong_kind(where, key, v, "an object");
@@ -89,7 +89,7 @@ seg_status segi_json_object(const json_t *obj, const char *key, const char *wher
 seg_status segi_json_string(const json_t *obj, const char *key, const char *where,
                             const char **out)
 {
-    json_t *v;
+    json_t *v = NULL;
     seg_status st = member(obj, key, where, &v);
     if (st == SEG_OK && !json_is_string(v))
         st = wrong_kind(where, key, v, "a string");
@@ -100,7 +100,7 @@ seg_status segi_json_string(const json_t *obj, const char *key, const char *wher
 
 seg_status segi_json_int(const json_t *obj, const char *key, const char *where, int64_t *out)
 {
-    json_t *v;
+    json_t *v = NULL;
     seg_status st = member(obj, key, where, &v);
     if (st == SEG_OK && !json_is_integer(v))
         st = wrong_kind(where, key, v, "an integer");
@@ -111,7 +111,7 @@ seg_status segi_json_int(const json_t *obj, const char *key, const char *where, 
 
 seg_status segi_json_number(const json_t *obj, const char *key, const char *where, double *out)
 {
-    json_t *v;
+    json_t *v = NULL;
     seg_status st = member(obj, key, where, &v);
     if (st == SEG_OK && !json_is_number(v))
         st = wrong_kind(where, key, v, "a number");

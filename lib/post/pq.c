@@ -338,7 +338,7 @@ static seg_status tally(const segi_u64map *pairs, seg_table *gt, seg_table *pred
 {
     uint64_t key, cnt;
     for (size_t pos = 0; segi_u64map_next(pairs, &pos, &key, &cnt);) {
-        size_t gi, pi;
+        size_t gi = 0, pi = 0;
         seg_status st = table_row(gt, key >> 32, &gi);
         if (st == SEG_OK)
             st = table_row(pred, key & 0xFFFFFFFFu, &pi);
@@ -371,7 +371,7 @@ static void match(seg_pq *pq, const segi_u64map *pairs, seg_table *gt, seg_table
 {
     uint64_t key, inter;
     for (size_t pos = 0; segi_u64map_next(pairs, &pos, &key, &inter);) {
-        size_t gi, pi;
+        size_t gi = 0, pi = 0;
         if ((key >> 32) == 0 || (key & 0xFFFFFFFFu) == 0)
             continue;
         (void)table_row(gt, key >> 32, &gi);
@@ -423,7 +423,7 @@ seg_status seg_pq_add_image(seg_pq *pq, const seg_tensor *gt_map, const seg_tens
     SEGI_REQUIRE(gt_segments);
     SEGI_REQUIRE(pred_map);
     SEGI_REQUIRE(pred_segments);
-    id_map gm, pm;
+    id_map gm = {0}, pm = {0};
     seg_status st = id_map_view(gt_map, "gt", &gm);
     if (st == SEG_OK)
         st = id_map_view(pred_map, "pred", &pm);

@@ -478,7 +478,7 @@ static seg_status build_result(const yolo_det *dets, size_t nd, const yolo_geom 
                                const seg_yolo_params *p, const seg_input_geometry *lb,
                                seg_instances **out)
 {
-    yolo_map m;
+    yolo_map m = {0};
     if (lb)
         letterbox_map(lb, g, &m);
     bool native = g->masks && p->masks == SEG_YOLO_MASKS_NATIVE;

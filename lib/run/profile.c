@@ -72,7 +72,7 @@ static seg_status get_triple(const json_t *v, const char *path, double lo, doubl
     seg_status st = get_array(v, path, 3, 3, &n);
     for (size_t i = 0; st == SEG_OK && i < 3; i++) {
         char sub[PATH_CAP];
-        double d;
+        double d = 0;
         if (snprintf(sub, sizeof sub, "%s[%zu]", path, i) >= (int)sizeof sub)
             sub[sizeof sub - 2] = '~'; /* a path this long is cut, visibly */
         st = get_number(json_array_get(v, i), sub, lo, hi, &d);
@@ -132,7 +132,7 @@ static seg_status parse_preprocess(seg_profile *p, const json_t *pre)
     if (st == SEG_OK)
         st = (v = json_object_get(pre, "size")) ? parse_size(p, v)
                                                  : bad("preprocess.size", "missing");
-    int choice;
+    int choice = 0;
     if (st == SEG_OK && (v = json_object_get(pre, "resize"))) {
         st = get_choice(v, "preprocess.resize", resizes, &choice);
         if (st == SEG_OK && p->fit == SEGI_FIT_KEEP)
@@ -146,7 +146,7 @@ static seg_status parse_preprocess(seg_profile *p, const json_t *pre)
         st = get_triple(v, "preprocess.mean", -1e6, 1e6, p->mean);
     if (st == SEG_OK && (v = json_object_get(pre, "std")))
         st = get_triple(v, "preprocess.std", 1e-12, 1e6, p->std);
-    double scale;
+    double scale = 1;
     if (st == SEG_OK && (v = json_object_get(pre, "scale"))) {
         st = get_number(v, "preprocess.scale", 1e-12, 1e6, &scale);
         p->scale = (float)scale;
@@ -158,18 +158,30 @@ static seg_status parse_preprocess(seg_profile *p, const json_t *pre)
     return st;
 }
 
+/* The decoders, the task each produces and the outputs each takes, in segi_decoder order. */
+static const struct {
+    const char *name;
+    seg_task task;
+    size_t n_outputs;
+    const char *outputs;
+} decoders[] = {
+    {"argmax", SEG_TASK_SEMANTIC, 1, "logits"},
+    {"sigmoid", SEG_TASK_SALIENT, 1, "logit"},
+    {"yolo-seg", SEG_TASK_INSTANCE, 2, "output0, prototypes"},
+    {"maskrcnn", SEG_TASK_INSTANCE, 4, "boxes, labels, scores, masks"},
+    {"panoptic-fpn", SEG_TASK_PANOPTIC, 5, "semantic logits, boxes, labels, scores, masks"},
+    {"panoptic-deeplab", SEG_TASK_PANOPTIC, 3, "semantic logits, center, offsets"},
+    {"mask2former", SEG_TASK_PANOPTIC, 2, "class logits, mask logits"},
+};
+
 static seg_status parse_task(seg_profile *p, const json_t *post)
 {
     static const char *const tasks[] = {"semantic", "instance", "panoptic", "salient", NULL};
-    static const char *const decoders[] = {"argmax",       "sigmoid",          "yolo-seg",
-                                           "maskrcnn",     "panoptic-fpn",     "panoptic-deeplab",
-                                           "mask2former",  NULL};
-    /* The task each decoder produces, in decoders[] order. */
-    static const seg_task produces[] = {SEG_TASK_SEMANTIC, SEG_TASK_SALIENT,  SEG_TASK_INSTANCE,
-                                        SEG_TASK_INSTANCE, SEG_TASK_PANOPTIC, SEG_TASK_PANOPTIC,
-                                        SEG_TASK_PANOPTIC};
+    const char *names[sizeof decoders / sizeof decoders[0] + 1] = {NULL};
+    for (size_t i = 0; i < sizeof decoders / sizeof decoders[0]; i++)
+        names[i] = decoders[i].name;
     const json_t *v = json_object_get(post, "task");
-    int task, dec;
+    int task = 0, dec = 0;
     if (!v)
         return bad("postprocess.task", "missing");
     seg_status st = get_choice(v, "postprocess.task", tasks, &task);
@@ -178,11 +190,11 @@ static seg_status parse_task(seg_profile *p, const json_t *post)
     p->task = (seg_task)(task + 1);
     if (!(v = json_object_get(post, "decoder")))
         return bad("postprocess.decoder", "missing");
-    if ((st = get_choice(v, "postprocess.decoder", decoders, &dec)) != SEG_OK)
+    if ((st = get_choice(v, "postprocess.decoder", names, &dec)) != SEG_OK)
         return st;
-    if (produces[dec] != p->task)
+    if (decoders[dec].task != p->task)
         return segi_error(SEG_ERR_FORMAT, "postprocess.decoder: '%s' does not produce task '%s'",
-                          decoders[dec], tasks[task]);
+                          names[dec], tasks[task]);
     p->decoder = (segi_decoder)dec;
     return SEG_OK;
 }
@@ -195,12 +207,17 @@ static seg_status parse_outputs(seg_profile *p, const json_t *v)
         snprintf(sub, sizeof sub, "postprocess.outputs[%zu]", i);
         st = get_string(json_array_get(v, i), sub, &p->outputs[i]);
     }
+    if (st == SEG_OK && p->n_outputs != decoders[p->decoder].n_outputs)
+        st = segi_error(SEG_ERR_FORMAT, "postprocess.outputs: decoder '%s' takes %zu outputs "
+                        "(%s), got %zu", decoders[p->decoder].name,
+                        decoders[p->decoder].n_outputs, decoders[p->decoder].outputs,
+                        p->n_outputs);
     return st;
 }
 
 static seg_status parse_classes(seg_profile *p, const json_t *v)
 {
-    size_t n;
+    size_t n = 0;
     seg_status st = get_array(v, "postprocess.classes", 0, 65536, &n);
     if (st != SEG_OK)
         return st;
@@ -219,7 +236,7 @@ static seg_status parse_classes(seg_profile *p, const json_t *v)
 
 static seg_status parse_things(seg_profile *p, const json_t *v)
 {
-    size_t n;
+    size_t n = 0;
     if (!p->n_classes)
         return bad("postprocess.things", "needs postprocess.classes");
     seg_status st = get_array(v, "postprocess.things", p->n_classes, p->n_classes, &n);
@@ -264,7 +281,7 @@ static seg_status parse_thresholds(seg_profile *p, const json_t *t)
     for (int i = 0; st == SEG_OK && keys[i]; i++) {
         const json_t *v = json_object_get(t, keys[i]);
         char sub[PATH_CAP];
-        double d;
+        double d = 0;
         if (!v)
             continue;
         snprintf(sub, sizeof sub, "postprocess.thresholds.%s", keys[i]);
@@ -313,7 +330,7 @@ static void set_defaults(seg_profile *p)
     p->iou_threshold = 0.7f;
     p->mask_threshold = 0.5f;
     p->center_threshold = 0.1f;
-    p->stuff_area = 2048;
+    p->stuff_area = 0; /* each panoptic decoder has its own default */
     p->max_det = 300;
 }
 

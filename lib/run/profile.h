@@ -44,7 +44,7 @@ struct seg_profile {
     uint8_t *palette;         /* n_colors * 3 */
     size_t n_colors;
     float score_threshold, iou_threshold, mask_threshold, center_threshold;
-    int64_t stuff_area, max_det;
+    int64_t stuff_area, max_det; /* stuff_area 0: the decoder's default */
 };
 
 #endif

@@ -8,6 +8,7 @@
 #include "post/semantic.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -138,7 +139,7 @@ static seg_status decode_semantic(const seg_profile *p, const run_geom *g,
                                   const seg_tensor *logits, const segi_run_hook *hook,
                                   segi_scratch *scratch, seg_semantic **slot)
 {
-    int64_t lh, lw, c[4];
+    int64_t lh = 0, lw = 0, c[4];
     seg_status st = spatial_dims(logits, "the logits", &lh, &lw);
     if (st != SEG_OK)
         return st;
@@ -225,24 +226,61 @@ static void boxes_to_image(seg_tensor *boxes, const run_geom *g)
     }
 }
 
-/* torchvision Mask R-CNN outputs: boxes [N, 4], labels [N], scores [N], masks
- * [N, 1, M, M]; keep score > threshold, map boxes to the image, paste the masks. */
+/* "f32 [3, 4]" into buf. */
+static const char *describe(const seg_tensor *t, char *buf, size_t size)
+{
+    int n = snprintf(buf, size, "%s [", seg_dtype_name(seg_tensor_dtype(t)));
+    for (int i = 0; i < seg_tensor_rank(t) && n > 0 && (size_t)n < size; i++)
+        n += snprintf(buf + n, size - (size_t)n, "%s%lld", i ? ", " : "",
+                      (long long)seg_tensor_dim(t, i));
+    if (n > 0 && (size_t)n < size)
+        snprintf(buf + n, size - (size_t)n, "]");
+    return buf;
+}
+
+/* The Mask R-CNN outputs t[0..4) (boxes, labels, scores, masks) agree on N, the
+ * scores' length; else an error naming the first bad one and its output index. */
+static seg_status check_maskrcnn(const seg_tensor *const t[4], size_t first)
+{
+    static const char *const want[4] = {"boxes f32 [N, 4]", "labels i64 or i32 [N]",
+                                        "scores f32 [N]", "masks f32 [N, ..]"};
+    int64_t n = seg_tensor_rank(t[2]) == 1 ? seg_tensor_dim(t[2], 0) : -1;
+    seg_dtype lt = seg_tensor_dtype(t[1]);
+    int ok[4] = {
+        seg_tensor_rank(t[0]) == 2 && seg_tensor_dim(t[0], 0) == n &&
+            seg_tensor_dim(t[0], 1) == 4 && seg_tensor_dtype(t[0]) == SEG_DTYPE_F32,
+        seg_tensor_rank(t[1]) == 1 && seg_tensor_dim(t[1], 0) == n &&
+            (lt == SEG_DTYPE_I64 || lt == SEG_DTYPE_I32),
+        n >= 0 && seg_tensor_dtype(t[2]) == SEG_DTYPE_F32,
+        seg_tensor_rank(t[3]) >= 1 && seg_tensor_dim(t[3], 0) == n &&
+            seg_tensor_dtype(t[3]) == SEG_DTYPE_F32,
+    };
+    int bad = !ok[2] ? 2 : !ok[0] ? 0 : !ok[1] ? 1 : !ok[3] ? 3 : -1;
+    char got[96];
+    if (bad < 0)
+        return SEG_OK;
+    return segi_error(SEG_ERR_SHAPE, "seg_run_image: output %zu (postprocess.outputs[%zu]) "
+                                     "must be %s with N = %lld, got %s", first + (size_t)bad,
+                      first + (size_t)bad, want[bad], (long long)n,
+                      describe(t[bad], got, sizeof got));
+}
+
+/* torchvision Mask R-CNN outputs from output `first` on: boxes [N, 4], labels [N],
+ * scores [N], masks [N, 1, M, M]; keep score > threshold, map boxes to the image,
+ * paste the masks. */
 static seg_status decode_maskrcnn(const seg_model *model, const seg_session *session,
-                                  const seg_profile *p, const run_geom *g, seg_instances **out)
+                                  const seg_profile *p, const run_geom *g, size_t first,
+                                  seg_instances **out)
 {
     const seg_tensor *t[4];
     seg_status st = SEG_OK;
     for (size_t i = 0; st == SEG_OK && i < 4; i++)
-        st = get_output(model, session, p, i, &t[i]);
+        st = get_output(model, session, p, first + i, &t[i]);
+    if (st == SEG_OK)
+        st = check_maskrcnn(t, first);
     if (st != SEG_OK)
         return st;
-    int64_t n = seg_tensor_rank(t[2]) == 1 ? seg_tensor_dim(t[2], 0) : -1;
-    if (n < 0 || seg_tensor_dtype(t[2]) != SEG_DTYPE_F32 || seg_tensor_rank(t[0]) != 2 ||
-        seg_tensor_dim(t[0], 0) != n || seg_tensor_dim(t[0], 1) != 4 ||
-        seg_tensor_dtype(t[0]) != SEG_DTYPE_F32 || seg_tensor_rank(t[3]) < 1 ||
-        seg_tensor_dim(t[3], 0) != n || seg_tensor_rank(t[1]) != 1 || seg_tensor_dim(t[1], 0) != n)
-        return segi_error(SEG_ERR_SHAPE, "seg_run_image: maskrcnn expects boxes f32 [N, 4], "
-                                         "labels [N], scores f32 [N], masks [N, ..]");
+    int64_t n = seg_tensor_dim(t[2], 0);
     size_t *keep = malloc((size_t)(n ? n : 1) * sizeof *keep), k = 0;
     if (!keep)
         return segi_error(SEG_ERR_OUT_OF_MEMORY, "seg_run_image: out of memory");
@@ -295,7 +333,7 @@ static seg_status plane_to_image(const float *plane, int64_t lw, const int64_t c
 static seg_status deeplab_maps(const seg_tensor *center, const seg_tensor *offsets,
                                const run_geom *g, seg_tensor **heat, seg_tensor **offs)
 {
-    int64_t lh, lw, oh, ow, c[4];
+    int64_t lh = 0, lw = 0, oh = 0, ow = 0, c[4];
     seg_status st = spatial_dims(center, "the center heatmap", &lh, &lw);
     if (st == SEG_OK)
         st = spatial_dims(offsets, "the offsets", &oh, &ow);
@@ -352,7 +390,7 @@ static seg_status decode_deeplab(const seg_model *model, const seg_session *sess
         seg_panoptic_deeplab_params dp;
         seg_panoptic_deeplab_params_init(&dp);
         dp.center_threshold = p->center_threshold;
-        dp.stuff_area = p->stuff_area;
+        dp.stuff_area = p->stuff_area ? p->stuff_area : dp.stuff_area;
         /* COCO panoptic PNGs reserve id 0 for void, which class 0 * divisor would hit. */
         dp.ids.scheme = SEG_PANOPTIC_IDS_CONSECUTIVE;
         dp.ids.void_label = 0;
@@ -373,7 +411,7 @@ static seg_status decode_mask2former(const seg_model *model, const seg_session *
                                      seg_panoptic **out)
 {
     const seg_tensor *cls, *masks;
-    int64_t lh, lw, c[4];
+    int64_t lh = 0, lw = 0, c[4];
     seg_status st = get_output(model, session, p, 0, &cls);
     if (st == SEG_OK)
         st = get_output(model, session, p, 1, &masks);
@@ -412,6 +450,61 @@ static seg_status decode_mask2former(const seg_model *model, const seg_session *
     return st;
 }
 
+/* An i32 copy of `labels` with every thing class's label replaced by -1, so that
+ * the fusion's one "things" label (-1) stands for all of them. */
+static seg_status stuff_labels(const seg_profile *p, const seg_tensor *labels,
+                               seg_tensor **out)
+{
+    seg_tensor *t;
+    seg_status st = seg_tensor_create(SEG_DTYPE_I32, 2, seg_tensor_dims(labels), &t);
+    if (st != SEG_OK)
+        return st;
+    int32_t *d = seg_tensor_data(t);
+    size_t n = seg_tensor_count(labels);
+    for (size_t i = 0; i < n; i++) {
+        int32_t v = seg_tensor_dtype(labels) == SEG_DTYPE_U8
+                        ? ((const uint8_t *)seg_tensor_const_data(labels))[i]
+                        : ((const int32_t *)seg_tensor_const_data(labels))[i];
+        d[i] = v >= 0 && (size_t)v < p->n_classes && p->is_thing[v] ? -1 : v;
+    }
+    *out = t;
+    return SEG_OK;
+}
+
+/* Panoptic FPN: semantic logits [1, C, h, w] (decoded as `argmax`), then the four
+ * Mask R-CNN outputs (decoded as `maskrcnn`), fused as detectron2 does. Semantic
+ * channels and instance labels index the one class list; the semantic labels of
+ * thing classes are left to the instances. */
+static seg_status decode_fpn(const seg_model *model, const seg_session *session,
+                             const seg_profile *p, const run_geom *g,
+                             const segi_run_hook *hook, segi_scratch *scratch,
+                             seg_panoptic **out)
+{
+    const seg_tensor *logits;
+    seg_semantic *sem = NULL;
+    seg_instances *inst = NULL;
+    seg_tensor *labels = NULL;
+    seg_status st = get_output(model, session, p, 0, &logits);
+    if (st == SEG_OK)
+        st = decode_semantic(p, g, logits, hook, scratch, &sem);
+    if (st == SEG_OK)
+        st = decode_maskrcnn(model, session, p, g, 1, &inst);
+    if (st == SEG_OK)
+        st = stuff_labels(p, seg_semantic_labels(sem), &labels);
+    if (st == SEG_OK) {
+        seg_panoptic_fpn_params fp;
+        seg_panoptic_fpn_params_init(&fp);
+        fp.score_threshold = threshold(p->score_threshold, fp.score_threshold);
+        fp.stuff_area = p->stuff_area ? p->stuff_area : fp.stuff_area;
+        fp.things_label = -1;
+        st = seg_panoptic_from_fpn(labels, inst, &fp, out);
+    }
+    seg_tensor_destroy(labels);
+    seg_instances_destroy(inst);
+    seg_semantic_destroy(sem);
+    return st;
+}
+
 static seg_status decode(const seg_model *model, const seg_session *session,
                          const seg_profile *p, const run_geom *g, const segi_run_hook *hook,
                          segi_scratch *scratch, seg_result *r)
@@ -426,15 +519,15 @@ static seg_status decode(const seg_model *model, const seg_session *session,
     case SEGI_DEC_YOLO_SEG:
         return decode_yolo(model, session, p, g, &r->instances);
     case SEGI_DEC_MASKRCNN:
-        return decode_maskrcnn(model, session, p, g, &r->instances);
+        return decode_maskrcnn(model, session, p, g, 0, &r->instances);
+    case SEGI_DEC_PANOPTIC_FPN:
+        return decode_fpn(model, session, p, g, hook, scratch, &r->panoptic);
     case SEGI_DEC_PANOPTIC_DEEPLAB:
         return decode_deeplab(model, session, p, g, hook, scratch, &r->panoptic);
     case SEGI_DEC_MASK2FORMER:
         return decode_mask2former(model, session, p, g, &r->panoptic);
-    default:
-        return segi_error(SEG_ERR_UNSUPPORTED, "seg_run_image: decoder 'panoptic-fpn' is not "
-                                               "implemented yet");
     }
+    return segi_error(SEG_ERR_INTERNAL, "seg_run_image: decoder %d unknown", (int)p->decoder);
 }
 
 seg_status seg_run_image(const seg_model *model, seg_session *session, const seg_profile *profile,

@@ -229,15 +229,12 @@ static seg_status track_panoptic(seg_sequence *s, seg_panoptic *pan,
     return SEG_OK;
 }
 
-/* A frame of another size starts over. */
-static void follow_size(seg_sequence *s, const seg_tensor *image)
+/* Whether `image` differs in size from the last frame (then everything starts over). */
+static bool new_size(const seg_sequence *s, const seg_tensor *image)
 {
-    int64_t h = seg_tensor_rank(image) >= 2 ? seg_tensor_dim(image, 0) : 0;
-    int64_t w = seg_tensor_rank(image) >= 2 ? seg_tensor_dim(image, 1) : 0;
-    if (s->frames && (h != s->h || w != s->w))
-        seg_sequence_reset(s);
-    s->h = h;
-    s->w = w;
+    int rank = seg_tensor_rank(image);
+    return s->frames && rank >= 2 &&
+           (seg_tensor_dim(image, 0) != s->h || seg_tensor_dim(image, 1) != s->w);
 }
 
 seg_status seg_sequence_push(seg_sequence *s, const seg_tensor *image, const seg_result **out)
@@ -245,12 +242,16 @@ seg_status seg_sequence_push(seg_sequence *s, const seg_tensor *image, const seg
     SEGI_REQUIRE(s);
     SEGI_REQUIRE(image);
     SEGI_REQUIRE(out);
-    follow_size(s, image);
+    bool resized = new_size(s, image);
+    if (resized)
+        s->ema_count = 0;
     segi_run_hook hook = {smooth, s};
     seg_result *r = NULL;
     seg_status st = segi_run_image(s->model, s->session, s->profile, image,
                                    s->alpha < 1 ? &hook : NULL, &s->ws, &r);
     segi_track_params tp = {s->iou_threshold, s->max_missed};
+    if (st == SEG_OK && resized)
+        segi_tracker_clear(&s->tracker);
     if (st == SEG_OK && r->instances)
         st = track_instances(s, r->instances, &tp);
     if (st == SEG_OK && r->panoptic)
@@ -264,6 +265,8 @@ seg_status seg_sequence_push(seg_sequence *s, const seg_tensor *image, const seg
         segi_run_ws_recycle(&s->ws, s->result);
     s->result = r;
     s->frames++;
+    s->h = seg_tensor_dim(image, 0);
+    s->w = seg_tensor_dim(image, 1);
     *out = r;
     return SEG_OK;
 }

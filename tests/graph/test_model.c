@@ -1,5 +1,6 @@
 /* The public seg_model / seg_session API and its error paths. */
 #include "check.h"
+#include "test_data.h"
 
 #include <seg/seg.h>
 #include <pthread.h>
@@ -7,10 +8,7 @@
 
 static const char *data_path(const char *name)
 {
-    static char buf[1024];
-    const char *root = getenv("SEG_TEST_DATA");
-    snprintf(buf, sizeof buf, "%s/onnx/%s", root ? root : "tests/data", name);
-    return buf;
+    return test_data_path("onnx", name);
 }
 
 static seg_model *load(const char *name)

@@ -1,18 +1,15 @@
 /* .npy reader and writer against files written by NumPy (tests/goldens/npy.py). */
 #include "check.h"
+#include "test_data.h"
 
 #include <seg/seg.h>
 
 #include <stdlib.h>
 #include <unistd.h>
 
-static char path_buf[4096];
-
 static const char *data_path(const char *name)
 {
-    const char *root = getenv("SEG_TEST_DATA");
-    snprintf(path_buf, sizeof path_buf, "%s/npy/%s", root ? root : "tests/data", name);
-    return path_buf;
+    return test_data_path("npy", name);
 }
 
 static seg_tensor *read_ok(const char *name)
@@ -20,26 +17,6 @@ static seg_tensor *read_ok(const char *name)
     seg_tensor *t = NULL;
     CHECK_OK(seg_npy_read_file(data_path(name), NULL, &t));
     return t;
-}
-
-/* Element i of any dtype as a double, for comparing with np.arange. */
-static double elem(const seg_tensor *t, size_t i)
-{
-    const void *p = seg_tensor_const_data(t);
-    switch (seg_tensor_dtype(t)) {
-    case SEG_DTYPE_F32: return ((const float *)p)[i];
-    case SEG_DTYPE_F16: {
-        float f;
-        seg_f16_to_f32((const uint16_t *)p + i, &f, 1);
-        return f;
-    }
-    case SEG_DTYPE_U8: case SEG_DTYPE_BOOL: return ((const uint8_t *)p)[i];
-    case SEG_DTYPE_I8: return ((const int8_t *)p)[i];
-    case SEG_DTYPE_U16: return ((const uint16_t *)p)[i];
-    case SEG_DTYPE_I32: return ((const int32_t *)p)[i];
-    case SEG_DTYPE_I64: return (double)((const int64_t *)p)[i];
-    }
-    return -1;
 }
 
 TEST(every_dtype_reads_numpy_arange)
@@ -60,7 +37,7 @@ TEST(every_dtype_reads_numpy_arange)
         CHECK_EQ_INT(seg_tensor_dims(t)[0], 2);
         CHECK_EQ_INT(seg_tensor_dims(t)[1], 3);
         for (size_t i = 0; i < 6; i++)
-            CHECK_NEAR(elem(t, i), (double)i, 0);
+            CHECK_NEAR(test_elem(t, i), (double)i, 0);
         seg_tensor_destroy(t);
     }
 }
@@ -71,18 +48,18 @@ TEST(bool_scalar_vector_empty_rank8)
     if (b) {
         CHECK_EQ_INT(seg_tensor_dtype(b), SEG_DTYPE_BOOL);
         for (size_t i = 0; i < 6; i++)
-            CHECK_EQ_INT(elem(b, i), (long long)(i % 2));
+            CHECK_EQ_INT(test_elem(b, i), (long long)(i % 2));
     }
     seg_tensor *s = read_ok("f32_scalar.npy");
     if (s) {
         CHECK_EQ_INT(seg_tensor_rank(s), 0);
-        CHECK_NEAR(elem(s, 0), 2.5, 0);
+        CHECK_NEAR(test_elem(s, 0), 2.5, 0);
     }
     seg_tensor *v = read_ok("f32_vec5.npy");
     if (v) {
         CHECK_EQ_INT(seg_tensor_rank(v), 1);
         CHECK_EQ_INT(seg_tensor_dims(v)[0], 5);
-        CHECK_NEAR(elem(v, 4), 4, 0);
+        CHECK_NEAR(test_elem(v, 4), 4, 0);
     }
     seg_tensor *e = read_ok("f32_empty_0x4.npy");
     if (e) {
@@ -92,7 +69,7 @@ TEST(bool_scalar_vector_empty_rank8)
     seg_tensor *r = read_ok("i32_rank8.npy");
     if (r) {
         CHECK_EQ_INT(seg_tensor_rank(r), 8);
-        CHECK_NEAR(elem(r, 255), 255, 0);
+        CHECK_NEAR(test_elem(r, 255), 255, 0);
     }
     seg_tensor_destroy(b);
     seg_tensor_destroy(s);

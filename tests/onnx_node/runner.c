@@ -12,6 +12,7 @@
  */
 #include "core/file.h"
 #include "onnx/onnx.h"
+#include "test_data.h"
 
 #include <seg/seg.h>
 
@@ -105,25 +106,6 @@ static seg_status read_pb(const char *path, seg_tensor **out)
     return st;
 }
 
-static double as_double(const seg_tensor *t, size_t i)
-{
-    const void *p = seg_tensor_const_data(t);
-    switch (seg_tensor_dtype(t)) {
-    case SEG_DTYPE_F32: return ((const float *)p)[i];
-    case SEG_DTYPE_F16: {
-        float f;
-        seg_f16_to_f32((const uint16_t *)p + i, &f, 1);
-        return f;
-    }
-    case SEG_DTYPE_U8: case SEG_DTYPE_BOOL: return ((const uint8_t *)p)[i];
-    case SEG_DTYPE_I8: return ((const int8_t *)p)[i];
-    case SEG_DTYPE_U16: return ((const uint16_t *)p)[i];
-    case SEG_DTYPE_I32: return ((const int32_t *)p)[i];
-    case SEG_DTYPE_I64: return (double)((const int64_t *)p)[i];
-    }
-    return NAN;
-}
-
 /* NULL when equal within tolerance, else a description in `msg`. */
 static const char *compare(const seg_tensor *got, const seg_tensor *want, char *msg, size_t cap)
 {
@@ -150,7 +132,7 @@ static const char *compare(const seg_tensor *got, const seg_tensor *want, char *
     }
     bool exact = seg_tensor_dtype(want) != SEG_DTYPE_F32 && seg_tensor_dtype(want) != SEG_DTYPE_F16;
     for (size_t i = 0; i < seg_tensor_count(want); i++) {
-        double g = as_double(got, i), w = as_double(want, i);
+        double g = test_elem(got, i), w = test_elem(want, i);
         bool ok = exact ? g == w
                         : (isnan(g) && isnan(w)) || g == w || fabs(g - w) <= ATOL + RTOL * fabs(w);
         if (!ok) {

@@ -99,6 +99,10 @@ TEST(bad_fields_are_named)
         " \"outputs\": []}}", "postprocess.outputs: expected 1..8 elements, got 0");
     bad("{" PRE_KEEP ", \"postprocess\": {\"task\": \"semantic\", \"decoder\": \"argmax\","
         " \"outputs\": [\"a\", null]}}", "postprocess.outputs[1]: expected a string");
+    bad("{" PRE_KEEP ", \"postprocess\": {\"task\": \"panoptic\", \"decoder\": \"panoptic-fpn\","
+        " \"outputs\": [\"a\", \"b\", \"c\"]}}",
+        "postprocess.outputs: decoder 'panoptic-fpn' takes 5 outputs (semantic logits, boxes, "
+        "labels, scores, masks), got 3");
     bad("{" PRE_KEEP ", \"postprocess\": {\"task\": \"semantic\", \"decoder\": \"argmax\","
         " \"classes\": [\"a\", 7]}}", "postprocess.classes[1]: expected a string");
     bad("{" PRE_KEEP ", \"postprocess\": {\"task\": \"panoptic\", \"decoder\": \"panoptic-deeplab\","

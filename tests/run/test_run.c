@@ -2,6 +2,7 @@
  * (tests/goldens/run.py): exact labels, boxes, masks and segments in the original
  * image's coordinates, for keep, stretch and letterbox pre-processing. */
 #include "check.h"
+#include "test_data.h"
 
 #include "seg/seg.h"
 
@@ -18,10 +19,7 @@ typedef struct fixture {
 
 static const char *data_path(const char *name)
 {
-    static char buf[1024];
-    const char *dir = getenv("SEG_TEST_DATA");
-    snprintf(buf, sizeof buf, "%s/run/%s", dir ? dir : "tests/data", name);
-    return buf;
+    return test_data_path("run", name);
 }
 
 static int setup(fixture *f, const char *model, const char *profile, const char *image)
@@ -242,6 +240,85 @@ done:
     teardown(&f);
 }
 
+/* A torch network with Panoptic FPN's five outputs, letterboxed; the id map and the
+ * segments are those of tests/goldens/run_panoptic_fpn.py (torchvision pasting and
+ * detectron2's fusion, computed in Python). */
+TEST(panoptic_fpn_letterbox)
+{
+    fixture f;
+    seg_result *r = NULL;
+    seg_tensor *ids = NULL, *segs = NULL;
+    if (!setup(&f, "panoptic_fpn.onnx", "panoptic_fpn.seg.json", "panoptic_fpn.png"))
+        goto done;
+    CHECK_OK(seg_npy_read_file(data_path("panoptic_fpn_ids.npy"), NULL, &ids));
+    CHECK_OK(seg_npy_read_file(data_path("panoptic_fpn_segments.npy"), NULL, &segs));
+    CHECK_OK(run(&f, &r));
+    if (!r || !ids || !segs)
+        goto done;
+    CHECK_EQ_INT(seg_result_task(r), SEG_TASK_PANOPTIC);
+    const seg_panoptic *pan = seg_result_panoptic(r);
+    const seg_tensor *map = seg_panoptic_id_map(pan);
+    CHECK_EQ_INT(seg_tensor_dim(map, 0), 32);
+    CHECK_EQ_INT(seg_tensor_dim(map, 1), 64);
+    CHECK_EQ_INT(seg_tensor_dtype(ids), SEG_DTYPE_I32);
+    if (seg_tensor_count(map) != seg_tensor_count(ids))
+        goto done;
+    const int32_t *got = seg_tensor_const_data(map), *want = seg_tensor_const_data(ids);
+    size_t differ = 0;
+    for (size_t i = 0; i < seg_tensor_count(ids); i++)
+        differ += got[i] != want[i];
+    CHECK_EQ_INT(differ, 0);
+    size_t n = (size_t)seg_tensor_dim(segs, 0);
+    CHECK_EQ_INT(seg_panoptic_count(pan), n);
+    const float *row = seg_tensor_const_data(segs);
+    for (size_t i = 0; i < n && i < seg_panoptic_count(pan); i++, row += 9) {
+        seg_segment_info s = {.struct_size = sizeof s};
+        CHECK_OK(seg_panoptic_segment(pan, i, &s));
+        CHECK_EQ_INT(s.id, (int64_t)row[0]);
+        CHECK_EQ_INT(s.category_id, (int64_t)row[1]);
+        CHECK_EQ_INT(s.is_thing, (int64_t)row[2]);
+        CHECK_EQ_INT(s.area, (int64_t)row[3]);
+        for (int k = 0; k < 4; k++)
+            CHECK_EQ_INT(s.bbox[k], (int64_t)row[4 + k]);
+        CHECK_NEAR(s.score, row[8], 1e-5);
+    }
+done:
+    seg_tensor_destroy(ids);
+    seg_tensor_destroy(segs);
+    seg_result_destroy(r);
+    teardown(&f);
+}
+
+/* Outputs named in the wrong order: the error names the output and what it should be. */
+#define FPN_PROFILE_START                                                                  \
+    "{\"preprocess\": {\"size\": [32, 32], \"resize\": \"letterbox\"}, \"postprocess\": " \
+    "{\"task\": \"panoptic\", \"decoder\": \"panoptic-fpn\", \"outputs\": [\"semantic\","
+TEST(panoptic_fpn_errors)
+{
+    fixture f;
+    seg_result *r = (seg_result *)&r;
+    seg_profile *p = NULL;
+    if (!setup(&f, "panoptic_fpn.onnx", "panoptic_fpn.seg.json", "panoptic_fpn.png"))
+        goto done;
+    const char *swapped = FPN_PROFILE_START
+                          " \"labels\", \"boxes\", \"scores\", \"masks\"]}}";
+    CHECK_OK(seg_profile_load_memory(swapped, strlen(swapped), &p));
+    CHECK_FAIL(seg_run_image(f.model, f.session, p, f.image, &r), SEG_ERR_SHAPE,
+               "output 1 (postprocess.outputs[1]) must be boxes f32 [N, 4] with N = 4, "
+               "got i64 [4]");
+    seg_profile_destroy(p);
+    p = NULL;
+    const char *scores = FPN_PROFILE_START
+                         " \"boxes\", \"labels\", \"masks\", \"masks\"]}}";
+    CHECK_OK(seg_profile_load_memory(scores, strlen(scores), &p));
+    CHECK_FAIL(seg_run_image(f.model, f.session, p, f.image, &r), SEG_ERR_SHAPE,
+               "output 3 (postprocess.outputs[3]) must be scores f32 [N]");
+    CHECK(r == (seg_result *)&r);
+done:
+    seg_profile_destroy(p);
+    teardown(&f);
+}
+
 TEST(errors)
 {
     fixture f;
@@ -263,11 +340,11 @@ TEST(errors)
     CHECK_FAIL(seg_run_image(f.model, f.session, p, f.image, &r), SEG_ERR_NOT_FOUND,
                "postprocess.outputs[0]");
     seg_profile_destroy(p);
-    const char *m2f = "{\"preprocess\": {\"size\": \"keep\"}, \"postprocess\": {\"task\":"
+    const char *fpn = "{\"preprocess\": {\"size\": \"keep\"}, \"postprocess\": {\"task\":"
                       " \"panoptic\", \"decoder\": \"panoptic-fpn\"}}";
-    CHECK_OK(seg_profile_load_memory(m2f, strlen(m2f), &p));
-    CHECK_FAIL(seg_run_image(f.model, f.session, p, f.image, &r), SEG_ERR_UNSUPPORTED,
-               "decoder 'panoptic-fpn' is not implemented");
+    CHECK_OK(seg_profile_load_memory(fpn, strlen(fpn), &p));
+    CHECK_FAIL(seg_run_image(f.model, f.session, p, f.image, &r), SEG_ERR_NOT_FOUND,
+               "the decoder needs output 1 but the model has 1");
     seg_profile_destroy(p);
     CHECK(r == (seg_result *)&r);
     seg_result_destroy(NULL);
@@ -279,5 +356,6 @@ int main(void)
 {
     return RUN_TESTS(CASE(semantic_keep), CASE(semantic_stretch), CASE(semantic_letterbox),
                      CASE(salient), CASE(yolo_letterbox), CASE(maskrcnn_letterbox),
-                     CASE(deeplab_keep), CASE(mask2former_keep), CASE(errors));
+                     CASE(deeplab_keep), CASE(mask2former_keep), CASE(panoptic_fpn_letterbox),
+                     CASE(panoptic_fpn_errors), CASE(errors));
 }

@@ -2,6 +2,7 @@
  * and panoptic results, the moving-object sequence of tests/goldens/sequence.py,
  * resets, options and errors. */
 #include "check.h"
+#include "test_data.h"
 
 #include "post/semantic.h"
 
@@ -17,21 +18,14 @@ typedef struct fixture {
     seg_sequence *seq;
 } fixture;
 
-static const char *data_path(const char *name)
-{
-    static char buf[1024];
-    const char *dir = getenv("SEG_TEST_DATA");
-    snprintf(buf, sizeof buf, "%s/%s", dir ? dir : "tests/data", name);
-    return buf;
-}
 
-static int setup(fixture *f, const char *model, const char *profile)
+static int setup(fixture *f, const char *area, const char *model, const char *profile)
 {
     memset(f, 0, sizeof *f);
-    CHECK_OK(seg_model_load_file(data_path(model), NULL, &f->model));
+    CHECK_OK(seg_model_load_file(test_data_path(area, model), NULL, &f->model));
     if (f->model)
         CHECK_OK(seg_session_create(f->model, NULL, &f->session));
-    CHECK_OK(seg_profile_load_file(data_path(profile), &f->profile));
+    CHECK_OK(seg_profile_load_file(test_data_path(area, profile), &f->profile));
     if (f->session && f->profile)
         CHECK_OK(seg_sequence_create(f->model, f->session, f->profile, &f->seq));
     return f->seq != NULL;
@@ -121,7 +115,7 @@ TEST(salient_sequence_smooths)
     seg_tensor *frames[4] = {solid(4, 6, 200, 0, 0), solid(4, 6, 0, 200, 0),
                              solid(4, 6, 0, 200, 0), solid(2, 6, 0, 200, 0)};
     seg_result *alone[4] = {NULL, NULL, NULL, NULL};
-    if (!setup(&f, "run/salient.onnx", "run/salient.seg.json"))
+    if (!setup(&f, "run", "salient.onnx", "salient.seg.json"))
         goto done;
     CHECK_OK(seg_sequence_set_double(f.seq, SEG_SEQUENCE_SMOOTHING, 0.4));
     for (int k = 0; k < 4; k++)
@@ -158,9 +152,9 @@ TEST(instances_get_track_ids)
     fixture f;
     seg_tensor *img = NULL;
     seg_result *plain = NULL;
-    if (!setup(&f, "run/yolo.onnx", "run/yolo.seg.json"))
+    if (!setup(&f, "run", "yolo.onnx", "yolo.seg.json"))
         goto done;
-    CHECK_OK(seg_image_decode_file(data_path("run/wide.png"), NULL, &img));
+    CHECK_OK(seg_image_decode_file(test_data_path("run", "wide.png"), NULL, &img));
     for (int k = 0; img && k < 3; k++) {
         const seg_result *r = NULL;
         CHECK_OK(seg_sequence_push(f.seq, img, &r));
@@ -175,6 +169,16 @@ TEST(instances_get_track_ids)
     if (img)
         CHECK_OK(seg_sequence_push(f.seq, img, &r));
     CHECK_EQ_INT(seg_instances_track_id(r ? seg_result_instances(r) : NULL, 0), 3);
+    /* a frame of another size that fails leaves the tracks alone */
+    int64_t dims[2] = {5, 5};
+    seg_tensor *bad = NULL;
+    CHECK_OK(seg_tensor_create(SEG_DTYPE_U8, 2, dims, &bad));
+    if (bad)
+        CHECK_FAIL(seg_sequence_push(f.seq, bad, &r), SEG_ERR_SHAPE, "seg_run_image");
+    seg_tensor_destroy(bad);
+    if (img)
+        CHECK_OK(seg_sequence_push(f.seq, img, &r));
+    CHECK_EQ_INT(seg_instances_track_id(r ? seg_result_instances(r) : NULL, 1), 4);
     if (img)
         CHECK_OK(seg_run_image(f.model, f.session, f.profile, img, &plain));
     CHECK_EQ_INT(seg_instances_track_id(plain ? seg_result_instances(plain) : NULL, 0), 0);
@@ -190,15 +194,15 @@ done:
 TEST(moving_object_keeps_its_panoptic_id)
 {
     fixture f;
-    if (!setup(&f, "sequence/blobs.onnx", "sequence/blobs.seg.json"))
+    if (!setup(&f, "sequence", "blobs.onnx", "blobs.seg.json"))
         goto done;
     CHECK_OK(seg_sequence_set_double(f.seq, SEG_SEQUENCE_SMOOTHING, 0.5));
     for (int k = 0; k < 10; k++) {
         char name[64];
-        snprintf(name, sizeof name, "sequence/frames/%02d.png", k);
+        snprintf(name, sizeof name, "frames/%02d.png", k);
         seg_tensor *img = NULL;
         const seg_result *r = NULL;
-        CHECK_OK(seg_image_decode_file(data_path(name), NULL, &img));
+        CHECK_OK(seg_image_decode_file(test_data_path("sequence", name), NULL, &img));
         if (img)
             CHECK_OK(seg_sequence_push(f.seq, img, &r));
         seg_tensor_destroy(img);
@@ -225,7 +229,7 @@ TEST(failed_push_keeps_the_previous_frame)
     seg_tensor *img = solid(4, 6, 200, 0, 0), *bad = NULL;
     int64_t dims[2] = {4, 6};
     CHECK_OK(seg_tensor_create(SEG_DTYPE_U8, 2, dims, &bad));
-    if (!setup(&f, "run/salient.onnx", "run/salient.seg.json") || !img || !bad)
+    if (!setup(&f, "run", "salient.onnx", "salient.seg.json") || !img || !bad)
         goto done;
     const seg_result *r = NULL, *keep = NULL;
     CHECK_OK(seg_sequence_push(f.seq, img, &keep));
@@ -245,7 +249,7 @@ done:
 TEST(options)
 {
     fixture f;
-    if (!setup(&f, "run/salient.onnx", "run/salient.seg.json"))
+    if (!setup(&f, "run", "salient.onnx", "salient.seg.json"))
         goto done;
     CHECK_FAIL(seg_sequence_set_double(f.seq, SEG_SEQUENCE_SMOOTHING, 0), SEG_ERR_INVALID_ARGUMENT,
                "SEG_SEQUENCE_SMOOTHING must be in (0, 1], got 0");

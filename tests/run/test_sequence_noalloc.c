@@ -2,6 +2,7 @@
  * semantic and salient profiles (every pre-processing mode, smoothing on or off):
  * malloc and friends are interposed and counted, as tests/graph/test_noalloc.c does. */
 #include "check.h"
+#include "test_data.h"
 
 #include <seg/seg.h>
 
@@ -45,14 +46,6 @@ void *realloc(void *p, size_t n) { count(CALLER); return __libc_realloc(p, n); }
 void *aligned_alloc(size_t a, size_t n) { count(CALLER); return __libc_memalign(a, n); }
 void free(void *p) { __libc_free(p); }
 
-static const char *data_path(const char *name)
-{
-    static char buf[1024];
-    const char *dir = getenv("SEG_TEST_DATA");
-    snprintf(buf, sizeof buf, "%s/run/%s", dir ? dir : "tests/data", name);
-    return buf;
-}
-
 /* Frames alternate between two images of one size (so smoothing has work to do). */
 static void steady_state(const char *model_name, const char *profile_name, double alpha)
 {
@@ -61,11 +54,11 @@ static void steady_state(const char *model_name, const char *profile_name, doubl
     seg_profile *p = NULL;
     seg_sequence *seq = NULL;
     seg_tensor *img[2] = {NULL, NULL};
-    CHECK_OK(seg_model_load_file(data_path(model_name), NULL, &m));
+    CHECK_OK(seg_model_load_file(test_data_path("run", model_name), NULL, &m));
     if (m)
         CHECK_OK(seg_session_create(m, NULL, &s));
-    CHECK_OK(seg_profile_load_file(data_path(profile_name), &p));
-    CHECK_OK(seg_image_decode_file(data_path("blocks.png"), NULL, &img[0]));
+    CHECK_OK(seg_profile_load_file(test_data_path("run", profile_name), &p));
+    CHECK_OK(seg_image_decode_file(test_data_path("run", "blocks.png"), NULL, &img[0]));
     if (img[0])
         CHECK_OK(seg_tensor_clone(img[0], &img[1]));
     if (s && p)
