@@ -334,11 +334,6 @@ def text(raw):
     return None if raw is None else raw.decode("utf-8")
 
 
-def fail(status, message):
-    """An Error raised by the binding itself (checks the C API leaves to the caller)."""
-    return Error(status, message)
-
-
 class _Ref:
     """Owns one C pointer: calls `destroy` on it exactly once, when the last Python
     object needing it (a handle, a NumPy view, a borrowed child) goes away. `keep`

@@ -4,7 +4,7 @@ import enum
 
 import numpy as np
 
-from ._lib import Handle, Status, fail, lib, new_handle
+from ._lib import Error, Handle, Status, lib, new_handle
 from ._tensor import array_view, as_tensor, tensor_result
 
 
@@ -43,11 +43,11 @@ def _bitmap(bitmap):
     (a slice of a bigger image is read in place, without a copy)."""
     a = np.asarray(bitmap)
     if a.ndim != 2:
-        raise fail(Status.SHAPE, "bitmap must be 2-D [H, W], got shape %s" % (a.shape,))
+        raise Error(Status.SHAPE, "bitmap must be 2-D [H, W], got shape %s" % (a.shape,))
     if a.dtype == np.bool_:
         a = a.view(np.uint8)
     if a.dtype != np.uint8:
-        raise fail(Status.UNSUPPORTED, "bitmap dtype must be uint8 or bool, got %s" % a.dtype)
+        raise Error(Status.UNSUPPORTED, "bitmap dtype must be uint8 or bool, got %s" % a.dtype)
     if a.strides[1] != 1 or a.strides[0] < a.shape[1]:
         a = np.ascontiguousarray(a)
     return a, a.ctypes.data, a.shape[0], a.shape[1], max(a.strides[0], a.shape[1])
@@ -181,8 +181,8 @@ class Contours(Handle):
         n = ctypes.c_size_t()
         p = lib.seg_contours_points(self._ptr, i, ctypes.byref(n))
         if not p:
-            raise fail(Status.INVALID_ARGUMENT, "contour %d out of range (count %d)"
-                       % (i, len(self)))
+            raise Error(Status.INVALID_ARGUMENT, "contour %d out of range (count %d)"
+                        % (i, len(self)))
         return array_view(self._ref, p, (n.value, 2), np.int32, True)
 
     def hierarchy(self, i):

@@ -5,7 +5,7 @@ import enum
 
 import numpy as np
 
-from ._lib import Error, Handle, Status, fail, lib, new_handle, text
+from ._lib import Error, Handle, Status, lib, new_handle, text
 
 
 class DType(enum.IntEnum):
@@ -32,8 +32,8 @@ def dtype_of(np_dtype):
     """The seg DType of a NumPy dtype (native or byte-order-free only)."""
     dt = np.dtype(np_dtype)
     if dt.byteorder == ">" or dt not in _FROM_NUMPY:
-        raise fail(Status.UNSUPPORTED, "NumPy dtype %s has no libseg dtype (supported: %s)"
-                   % (dt, ", ".join(str(d) for d in _TO_NUMPY.values())))
+        raise Error(Status.UNSUPPORTED, "NumPy dtype %s has no libseg dtype (supported: %s)"
+                    % (dt, ", ".join(str(d) for d in _TO_NUMPY.values())))
     return _FROM_NUMPY[dt]
 
 
@@ -86,7 +86,7 @@ class Tensor(Handle):
         dt = dtype_of(array.dtype)
         array = np.ascontiguousarray(array)
         if array.ndim > 8:
-            raise fail(Status.LIMIT, "rank %d exceeds SEG_MAX_RANK 8" % array.ndim)
+            raise Error(Status.LIMIT, "rank %d exceeds SEG_MAX_RANK 8" % array.ndim)
         dims = (ctypes.c_int64 * max(array.ndim, 1))(*array.shape)
         out = ctypes.c_void_p()
         lib.seg_tensor_wrap(dt, array.ndim, dims, array.ctypes.data or None, array.nbytes,
