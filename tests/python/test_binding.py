@@ -1,6 +1,7 @@
 """The Python binding's core: loading and version refusal, the signature table against
 the exported symbols, tensors (zero copy, lifetime, freed exactly once), images, .npy,
 models, sessions, profiles and run_image, against the goldens the C tests use."""
+import ctypes
 import gc
 import os
 import re
@@ -184,6 +185,20 @@ class Tensors(ErrorAssertions):
             self.assertEqual(calls, [pa, pb, pc])
         finally:
             _lib.lib.seg_tensor_destroy = real
+
+    def test_wrap_with_deleter_through_the_low_level_table(self):
+        """The one C function without a Pythonic wrapper is still callable."""
+        buf = (ctypes.c_float * 4)(1, 2, 3, 4)
+        freed = []
+        deleter = _lib.DELETER(lambda data, user: freed.append((data, user)))
+        dims = (ctypes.c_int64 * 1)(4)
+        out = ctypes.c_void_p()
+        libseg.lib.seg_tensor_wrap_with_deleter(libseg.DType.F32, 1, dims, buf, 16, deleter,
+                                                 7, ctypes.byref(out))
+        t = libseg.Tensor(out.value)
+        np.testing.assert_array_equal(t.numpy(), [1, 2, 3, 4])
+        t.close()
+        self.assertEqual(freed, [(ctypes.addressof(buf), 7)])
 
     def test_wrapped_array_is_kept_alive(self):
         t = libseg.Tensor.from_numpy(np.full((100,), 3, np.int64))
