@@ -6,7 +6,7 @@
 
 Writes --images random-noise PNGs of --size (H x W) into a temporary folder, then for
 each worker count starts dask_segment.local_cluster (one process per worker, one
-thread each, dask_segment.WORKER_ENVIRON) and times dask_segment.segment_folder --runs times (plugin
+thread each, glibc's default malloc thresholds) and times dask_segment.segment_folder --runs times (plugin
 setup, i.e. the model load, included; cluster start-up excluded). Prints one JSON line
 per run.
 """

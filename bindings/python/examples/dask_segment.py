@@ -27,6 +27,7 @@ import tempfile
 import threading
 import time
 
+import dask
 from distributed import Client, LocalCluster, WorkerPlugin, get_worker
 
 import libseg
@@ -219,22 +220,19 @@ def segment_folder(client, model_path, profile_path, folder, out_dir, shard_size
     return summary
 
 
-# Set in the environment of local workers (an existing value wins). Dask's nanny sets
-# MALLOC_TRIM_THRESHOLD_=65536 for its workers, which makes glibc hand freed memory
-# back to the system after nearly every image and re-fault it for the next one: image
-# decoding ran 5-7x slower in a worker than in a plain process on the machine
-# docs/scale-out.md describes. 128 MiB keeps the pages for reuse. One BLAS thread per
-# worker: the parallelism comes from the workers.
-WORKER_ENVIRON = {"MALLOC_TRIM_THRESHOLD_": str(128 << 20), "OPENBLAS_NUM_THREADS": "1"}
-
-
 def local_cluster(n_workers):
-    """A LocalCluster of `n_workers` single-threaded worker processes with
-    WORKER_ENVIRON (the nanny copies the driver's environment into its workers)."""
-    for key, value in WORKER_ENVIRON.items():
-        os.environ.setdefault(key, value)
-    return LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
-                        dashboard_address=None)
+    """A LocalCluster of `n_workers` single-threaded worker processes whose nannies do
+    not set MALLOC_TRIM_THRESHOLD_. Dask's default (65536, in
+    distributed.nanny.pre-spawn-environ) fixes glibc's trim and mmap thresholds, so the
+    buffers of every image are mapped, faulted in and unmapped again: decoding a
+    320 x 240 PNG took 2.0 ms instead of 0.33 ms (docs/scale-out.md). The other
+    variables Dask sets (OPENBLAS_NUM_THREADS=1, ...) are kept: one BLAS thread per
+    worker, the parallelism comes from the workers."""
+    environ = dict(dask.config.get("distributed.nanny.pre-spawn-environ"))
+    environ.pop("MALLOC_TRIM_THRESHOLD_", None)
+    with dask.config.set({"distributed.nanny.pre-spawn-environ": environ}):
+        return LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
+                            dashboard_address=None)
 
 
 def main(argv=None):
