@@ -154,7 +154,8 @@ SEG_API SEG_NODISCARD seg_status seg_pq_add_category(seg_pq *pq, int64_t categor
  * Errors (nothing is added): maps of different sizes (SEG_ERR_SHAPE); an id in a map
  * without a segment row, a pred segment missing from its map, a duplicate segment id
  * or one outside [1, 2^31), or a category never declared (SEG_ERR_FORMAT, naming the
- * id).
+ * id), a gt area (non-negative) smaller than the segment's pixel count in gt_map
+ * (SEG_ERR_FORMAT: panopticapi would report an IoU, and PQ, above 1).
  * Unlike panopticapi, a gt id missing from the rows is an error too, not skipped.
  */
 SEG_API SEG_NODISCARD seg_status seg_pq_add_image(seg_pq *pq, const seg_tensor *gt_map,

@@ -32,6 +32,7 @@ struct seg_coco_eval {
 
 typedef struct coco_ann {
     size_t img, cat;
+    size_t cell;  /* index into coco_data.cell_keys */
     double area;  /* gt: the JSON "area" (a result's area comes from its mask) */
     double score; /* detections */
     int crowd;    /* gt */
@@ -39,7 +40,7 @@ typedef struct coco_ann {
     size_t index; /* position in its file, for messages */
 } coco_ann;
 
-/* Anns grouped by cell = cat * nimg + img, in file order within a cell. */
+/* Anns grouped by cell, in file order within a cell. */
 typedef struct coco_group {
     size_t *off; /* ncell + 1 */
     size_t *idx;
@@ -61,7 +62,12 @@ typedef struct coco_data {
     const char **cat_names;
     coco_ann *gt, *dt;
     coco_group gg, dg;
-    cell_eval *cells; /* ncat * nimg */
+    /* Only the (category, image) cells holding a gt or a result are stored: the full
+     * ncat x nimg grid of a small JSON with many images and categories is too big. */
+    size_t ncell;
+    size_t *cell_keys; /* ncell, increasing cat * nimg + img */
+    size_t *cat_cells; /* ncat + 1: category k's cells are [cat_cells[k], cat_cells[k+1]) */
+    cell_eval *cells;  /* ncell */
     double iou_thr[N_IOU], rec_thr[N_REC];
 } coco_data;
 
@@ -255,9 +261,54 @@ static seg_status read_results(coco_data *d, const json_t *res, const char *path
 
 /* ---- grouping ------------------------------------------------------------ */
 
+static int cmp_size(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return (x > y) - (x < y);
+}
+
+static size_t cell_key(const coco_data *d, const coco_ann *a)
+{
+    return a->cat * d->nimg + a->img;
+}
+
+static void assign_cells(const coco_data *d, coco_ann *anns, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        size_t key = cell_key(d, &anns[i]);
+        const size_t *p = bsearch(&key, d->cell_keys, d->ncell, sizeof key, cmp_size);
+        anns[i].cell = (size_t)(p - d->cell_keys);
+    }
+}
+
+/* The non-empty cells, in key order, and where each category's cells start. */
+static seg_status index_cells(coco_data *d)
+{
+    d->cell_keys = malloc((d->ngt + d->ndt + 1) * sizeof *d->cell_keys);
+    d->cat_cells = calloc(d->ncat + 1, sizeof *d->cat_cells);
+    if (!d->cell_keys || !d->cat_cells)
+        return segi_error(SEG_ERR_OUT_OF_MEMORY, "COCO evaluation: %zu cells",
+                          d->ngt + d->ndt);
+    for (size_t i = 0; i < d->ngt; i++)
+        d->cell_keys[i] = cell_key(d, &d->gt[i]);
+    for (size_t i = 0; i < d->ndt; i++)
+        d->cell_keys[d->ngt + i] = cell_key(d, &d->dt[i]);
+    qsort(d->cell_keys, d->ngt + d->ndt, sizeof *d->cell_keys, cmp_size);
+    for (size_t i = 0; i < d->ngt + d->ndt; i++)
+        if (d->ncell == 0 || d->cell_keys[i] != d->cell_keys[d->ncell - 1])
+            d->cell_keys[d->ncell++] = d->cell_keys[i];
+    for (size_t c = 0; c < d->ncell; c++)
+        d->cat_cells[d->cell_keys[c] / d->nimg + 1]++;
+    for (size_t k = 0; k < d->ncat; k++)
+        d->cat_cells[k + 1] += d->cat_cells[k];
+    assign_cells(d, d->gt, d->ngt);
+    assign_cells(d, d->dt, d->ndt);
+    return SEG_OK;
+}
+
 static seg_status group(const coco_data *d, const coco_ann *anns, size_t n, coco_group *g)
 {
-    size_t cells = d->ncat * d->nimg;
+    size_t cells = d->ncell;
     g->off = calloc(cells + 1, sizeof *g->off);
     g->idx = malloc((n + 1) * sizeof *g->idx);
     size_t *fill = calloc(cells + 1, sizeof *fill);
@@ -266,11 +317,11 @@ static seg_status group(const coco_data *d, const coco_ann *anns, size_t n, coco
         return segi_error(SEG_ERR_OUT_OF_MEMORY, "grouping %zu annotations", n);
     }
     for (size_t i = 0; i < n; i++)
-        g->off[anns[i].cat * d->nimg + anns[i].img + 1]++;
+        g->off[anns[i].cell + 1]++;
     for (size_t c = 0; c < cells; c++)
         g->off[c + 1] += g->off[c];
     for (size_t i = 0; i < n; i++) {
-        size_t c = anns[i].cat * d->nimg + anns[i].img;
+        size_t c = anns[i].cell;
         g->idx[g->off[c] + fill[c]++] = i;
     }
     free(fill);
@@ -498,20 +549,26 @@ static void precision_curve(const coco_data *d, const acc_det *dets, size_t nd, 
     }
 }
 
+/* Rows only for the categories with cells: the others are all -1, which summarize()
+ * skips anyway, and a row is 12120 doubles. */
 typedef struct acc_out {
-    double *precision; /* [cat][area][maxdet][iou][rec], -1 when undefined */
-    double *recall;    /* [cat][area][maxdet][iou] */
+    size_t *row;       /* ncat: the category's row, NO_ROW without cells */
+    size_t nrow;
+    double *precision; /* [row][area][maxdet][iou][rec], -1 when undefined */
+    double *recall;    /* [row][area][maxdet][iou] */
 } acc_out;
 
-static size_t acc_index(size_t k, int a, int m)
+#define NO_ROW SIZE_MAX
+
+static size_t acc_index(const acc_out *o, size_t k, int a, int m)
 {
-    return (k * N_AREA + (size_t)a) * N_MAXDET + (size_t)m;
+    return (o->row[k] * N_AREA + (size_t)a) * N_MAXDET + (size_t)m;
 }
 
 static seg_status accumulate(const coco_data *d, acc_out *o)
 {
     size_t cap = 0;
-    for (size_t c = 0; c < d->ncat * d->nimg; c++)
+    for (size_t c = 0; c < d->ncell; c++)
         cap += d->cells[c].nd;
     acc_det *dets = malloc((cap + 1) * sizeof *dets);
     double *buf = malloc((2 * cap + 1) * sizeof *buf);
@@ -521,25 +578,23 @@ static seg_status accumulate(const coco_data *d, acc_out *o)
         return segi_error(SEG_ERR_OUT_OF_MEMORY, "COCO accumulate of %zu detections", cap);
     }
     for (size_t k = 0; k < d->ncat; k++) {
-        for (int a = 0; a < N_AREA; a++) {
+        for (int a = 0; a < N_AREA && o->row[k] != NO_ROW; a++) {
             for (int m = 0; m < N_MAXDET; m++) {
-                size_t nd = 0, present = 0;
+                size_t nd = 0;
                 int64_t npig = 0;
-                for (size_t img = 0; img < d->nimg; img++) {
-                    const cell_eval *ce = &d->cells[k * d->nimg + img];
-                    if (!ce->flags)
-                        continue; /* no gt and no results: evaluateImg gives None */
-                    present++;
+                /* The stored cells, in image order; evaluateImg gives None for the others. */
+                for (size_t c = d->cat_cells[k]; c < d->cat_cells[k + 1]; c++) {
+                    const cell_eval *ce = &d->cells[c];
                     npig += ce->npig[a];
                     size_t take = ce->nd < (size_t)max_dets[m] ? ce->nd : (size_t)max_dets[m];
                     for (size_t j = 0; j < take; j++, nd++)
                         dets[nd] = (acc_det){ce->scores[j], nd,
                                              ce->flags + (size_t)a * N_IOU * ce->nd + j, ce->nd};
                 }
-                if (!present || npig == 0)
+                if (npig == 0)
                     continue;
                 qsort(dets, nd, sizeof *dets, cmp_acc);
-                size_t at = acc_index(k, a, m);
+                size_t at = acc_index(o, k, a, m);
                 for (int t = 0; t < N_IOU; t++)
                     precision_curve(d, dets, nd, t, npig, buf,
                                     o->precision + (at * N_IOU + (size_t)t) * N_REC,
@@ -558,13 +613,15 @@ static double summarize(const coco_data *d, const acc_out *o, int ap, int t_only
 {
     double sum = 0;
     size_t n = 0;
-    for (size_t k = 0; k < d->ncat; k++) {
-        if (cat_only >= 0 && (size_t)cat_only != k)
+    size_t first = cat_only >= 0 ? (size_t)cat_only : 0;
+    size_t end = cat_only >= 0 ? first + 1 : d->ncat;
+    for (size_t k = first; k < end; k++) {
+        if (o->row[k] == NO_ROW)
             continue;
         for (int t = 0; t < N_IOU; t++) {
             if (t_only >= 0 && t != t_only)
                 continue;
-            size_t at = acc_index(k, a, m) * N_IOU + (size_t)t;
+            size_t at = acc_index(o, k, a, m) * N_IOU + (size_t)t;
             const double *v = ap ? o->precision + at * N_REC : o->recall + at;
             for (int r = 0; r < (ap ? N_REC : 1); r++) {
                 if (v[r] > -1) {
@@ -594,11 +651,13 @@ static void summary(const coco_data *d, const acc_out *o, seg_coco_eval *ev)
 
 static void data_free(coco_data *d)
 {
-    for (size_t c = 0; d->cells && c < d->ncat * d->nimg; c++) {
+    for (size_t c = 0; d->cells && c < d->ncell; c++) {
         free(d->cells[c].scores);
         free(d->cells[c].flags);
     }
     free(d->cells);
+    free(d->cell_keys);
+    free(d->cat_cells);
     free(d->img_ids);
     free(d->img_h);
     free(d->img_w);
@@ -648,22 +707,25 @@ static seg_status run(coco_data *d, const json_t *gt, const json_t *res, const c
     if (st == SEG_OK)
         st = read_results(d, res, res_name);
     if (st == SEG_OK)
+        st = index_cells(d);
+    if (st == SEG_OK)
         st = group(d, d->gt, d->ngt, &d->gg);
     if (st == SEG_OK)
         st = group(d, d->dt, d->ndt, &d->dg);
-    size_t cells = d->ncat * d->nimg;
-    if (st == SEG_OK && !(d->cells = calloc(cells + 1, sizeof *d->cells)))
-        st = segi_error(SEG_ERR_OUT_OF_MEMORY, "COCO evaluation: %zu cells", cells);
-    for (size_t c = 0; st == SEG_OK && c < cells; c++)
-        if (d->gg.off[c + 1] > d->gg.off[c] || d->dg.off[c + 1] > d->dg.off[c])
-            st = run_cell(d, c, &d->cells[c]);
-    size_t nacc = d->ncat * N_AREA * N_MAXDET * N_IOU;
-    acc_out o = {NULL, NULL};
+    if (st == SEG_OK && !(d->cells = calloc(d->ncell + 1, sizeof *d->cells)))
+        st = segi_error(SEG_ERR_OUT_OF_MEMORY, "COCO evaluation: %zu cells", d->ncell);
+    for (size_t c = 0; st == SEG_OK && c < d->ncell; c++)
+        st = run_cell(d, c, &d->cells[c]);
+    acc_out o = {0};
     seg_coco_eval *ev = NULL;
+    if (st == SEG_OK && (o.row = malloc((d->ncat + 1) * sizeof *o.row)) != NULL)
+        for (size_t k = 0; k < d->ncat; k++)
+            o.row[k] = d->cat_cells[k + 1] > d->cat_cells[k] ? o.nrow++ : NO_ROW;
+    size_t nacc = o.nrow * N_AREA * N_MAXDET * N_IOU;
     if (st == SEG_OK) {
         o.precision = malloc((nacc * N_REC + 1) * sizeof *o.precision);
         o.recall = malloc((nacc + 1) * sizeof *o.recall);
-        if (!o.precision || !o.recall)
+        if (!o.row || !o.precision || !o.recall)
             st = segi_error(SEG_ERR_OUT_OF_MEMORY, "COCO evaluation: precision table");
     }
     if (st == SEG_OK) {
@@ -679,6 +741,7 @@ static seg_status run(coco_data *d, const json_t *gt, const json_t *res, const c
         summary(d, &o, ev);
         *out = ev;
     }
+    free(o.row);
     free(o.precision);
     free(o.recall);
     return st;

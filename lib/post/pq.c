@@ -358,9 +358,15 @@ static seg_status tally(const segi_u64map *pairs, seg_table *gt, seg_table *pred
                               "the segments but not in the pred map", (long long)pred->id[i]);
         pred->area[i] = pred->pixels[i];
     }
-    for (size_t i = 0; i < gt->n; i++)
+    for (size_t i = 0; i < gt->n; i++) {
         if (gt->area[i] < 0)
             gt->area[i] = gt->pixels[i];
+        /* A smaller area would give an IoU above 1 (or a zero union) and PQ above 1. */
+        if (gt->area[i] < gt->pixels[i])
+            return segi_error(SEG_ERR_FORMAT, "seg_pq_add_image: gt segment id %lld has area "
+                              "%lld but %lld pixels in the gt map", (long long)gt->id[i],
+                              (long long)gt->area[i], (long long)gt->pixels[i]);
+    }
     return SEG_OK;
 }
 
@@ -378,7 +384,9 @@ static void match(seg_pq *pq, const segi_u64map *pairs, seg_table *gt, seg_table
         (void)table_row(pred, key & 0xFFFFFFFFu, &pi);
         if (gt->crowd[gi] || gt->cat[gi] != pred->cat[pi])
             continue;
-        double uni = (double)(pred->area[pi] + gt->area[gi] - (int64_t)inter - pred_void[pi]);
+        /* In doubles: a gt area from the rows may be as large as INT64_MAX. */
+        double uni = (double)pred->area[pi] + (double)gt->area[gi] - (double)inter -
+                     (double)pred_void[pi];
         double iou = (double)inter / uni;
         if (iou > 0.5) {
             pq->cats[gt->cat[gi]].tp++;

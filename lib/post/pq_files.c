@@ -62,6 +62,8 @@ static seg_status segment_rows(const json_t *ann, int is_gt, const char *where,
             st = segi_json_int(s, "iscrowd", at, &row[2]);
         if (st == SEG_OK && is_gt)
             st = segi_json_number(s, "area", at, &area);
+        if (st == SEG_OK && !(area >= 0 && area <= 0x1p53)) /* exact in int64 and double */
+            st = segi_error(SEG_ERR_FORMAT, "%s: area %g is out of range", at, area);
         if (is_gt)
             row[3] = (int64_t)area;
         row += dims[1];

@@ -344,6 +344,37 @@ TEST(bad_files_name_the_problem)
                SEG_ERR_IO, "/nonexistent/img00.png: cannot open");
 }
 
+/* Found by fuzz_pq: a gt area below its pixel count gave an IoU, and a PQ, above 1. */
+TEST(gt_area_below_pixel_count_is_an_error)
+{
+    int64_t mdims[2] = {1, 4}, gdims[2] = {1, 4}, pdims[2] = {1, 2};
+    seg_tensor *gm = NULL, *pm = NULL, *gs = NULL, *ps = NULL;
+    seg_pq *pq = NULL;
+    CHECK_OK(seg_tensor_create(SEG_DTYPE_I32, 2, mdims, &gm));
+    CHECK_OK(seg_tensor_create(SEG_DTYPE_I32, 2, mdims, &pm));
+    CHECK_OK(seg_tensor_create(SEG_DTYPE_I64, 2, gdims, &gs));
+    CHECK_OK(seg_tensor_create(SEG_DTYPE_I64, 2, pdims, &ps));
+    CHECK_OK(seg_pq_create(&pq));
+    if (gm && pm && gs && ps && pq) {
+        int32_t *g = seg_tensor_data(gm), *p = seg_tensor_data(pm);
+        int64_t *gr = seg_tensor_data(gs), *pr = seg_tensor_data(ps);
+        for (int i = 0; i < 4; i++)
+            g[i] = p[i] = 1;
+        gr[0] = 1, gr[1] = 7, gr[2] = 0, gr[3] = 2; /* area 2, 4 pixels */
+        pr[0] = 1, pr[1] = 7;
+        CHECK_OK(seg_pq_add_category(pq, 7, 1, "x"));
+        CHECK_FAIL(seg_pq_add_image(pq, gm, gs, pm, ps), SEG_ERR_FORMAT,
+                   "gt segment id 1 has area 2 but 4 pixels in the gt map");
+        gr[3] = 4;
+        CHECK_OK(seg_pq_add_image(pq, gm, gs, pm, ps));
+    }
+    seg_pq_destroy(pq);
+    seg_tensor_destroy(gm);
+    seg_tensor_destroy(pm);
+    seg_tensor_destroy(gs);
+    seg_tensor_destroy(ps);
+}
+
 int main(void)
 {
     return RUN_TESTS(CASE(hand_computed_void_crowd_and_json_area),
@@ -351,5 +382,6 @@ int main(void)
                      CASE(golden_id_maps_match_panopticapi_semantics), CASE(rgb_maps_decode_ids),
                      CASE(bad_inputs_name_the_problem),
                      CASE(golden_files_match_panopticapi_semantics),
-                     CASE(bad_files_name_the_problem));
+                     CASE(bad_files_name_the_problem),
+                     CASE(gt_area_below_pixel_count_is_an_error));
 }
