@@ -92,7 +92,8 @@ static size_t candidate_pairs(segi_tracker *t, const segi_track_obj *objs, size_
             if (inter > 0 && iou >= threshold)
                 t->pairs[np++] = (segi_track_pair){iou, i, d};
         }
-    qsort(t->pairs, np, sizeof *t->pairs, by_iou);
+    if (np > 1) /* pairs is NULL before the first frame with a candidate */
+        qsort(t->pairs, np, sizeof *t->pairs, by_iou);
     return np;
 }
 
@@ -166,7 +167,8 @@ seg_status segi_tracker_update(segi_tracker *t, const segi_track_obj *objs, size
         t->det_area[d] = window_area(objs[d].bits, objs[d].rect[2], objs[d].rect[3]);
         slot_store[d] = -1;
     }
-    memset(t->track_used, 0, t->n * sizeof *t->track_used);
+    if (t->n) /* track_used is NULL until the first track */
+        memset(t->track_used, 0, t->n * sizeof *t->track_used);
     size_t np = candidate_pairs(t, objs, n, p->iou_threshold);
     for (size_t k = 0; k < np; k++) {
         const segi_track_pair *pr = &t->pairs[k];

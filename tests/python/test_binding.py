@@ -327,6 +327,24 @@ class ModelsAndSessions(ErrorAssertions):
             self.assertFails(libseg.Status.INVALID_ARGUMENT, "", s.run, [])
             self.assertFails(libseg.Status.NOT_FOUND, "", s.run, {"bogus": x})
 
+    def test_node_stats_of_a_profiled_run(self):
+        x = np.load(data("onnx", "conv_relu_x.npy"))
+        with libseg.Model.load(data("onnx", "conv_relu.onnx")) as m:
+            with m.session() as plain:
+                plain.run([x])
+                self.assertEqual(plain.node_stats(), [])
+                self.assertEqual(plain.run_ns, 0)
+            with m.session(libseg.Options(profile_nodes=1)) as s:
+                s.run([x])
+                stats = s.node_stats()
+                self.assertIn("Conv", [r["op_type"] for r in stats])
+                conv = next(r for r in stats if r["op_type"] == "Conv")
+                self.assertEqual(conv["flops"], s.conv_flops)
+                self.assertLessEqual(sum(r["ns"] for r in stats), s.run_ns)
+                for r in stats:
+                    self.assertLessEqual(r["im2col_ns"] + r["gemm_ns"] + r["transform_ns"],
+                                         r["ns"])
+
     def test_session_keeps_model_alive_and_from_bytes(self):
         raw = read_bytes(data("onnx", "conv_relu.onnx"))
         x = np.load(data("onnx", "conv_relu_x.npy"))

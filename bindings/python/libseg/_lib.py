@@ -121,6 +121,11 @@ seg_session_output                    p      p z
 seg_session_prepare                   S      p p z
 seg_session_arena_bytes               z      p
 seg_session_conv_flops                u64    p
+seg_session_node_count                z      p
+seg_session_node_op_type              str    p z
+seg_session_node_name                 str    p z
+seg_session_node_stat                 S      p z i p
+seg_session_run_ns                    u64    p
 seg_profile_load_file                 S      s p
 seg_profile_load_memory               S      p z p
 seg_profile_destroy                   v      p

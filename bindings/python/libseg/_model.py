@@ -11,6 +11,9 @@ from ._post import Instances, Panoptic, Semantic
 from ._tensor import DType, Tensor, as_tensor
 
 
+_NODE_STATS = {"ns": 1, "im2col_ns": 2, "gemm_ns": 3, "transform_ns": 4, "flops": 5}
+
+
 class Task(enum.IntEnum):
     SEMANTIC = 1
     INSTANCE = 2
@@ -155,6 +158,25 @@ class Session(Handle):
     @property
     def conv_flops(self):
         return lib.seg_session_conv_flops(self._ptr)
+
+    @property
+    def run_ns(self):
+        """Wall time of the last profiled run (Options(profile_nodes=1)), or 0."""
+        return lib.seg_session_run_ns(self._ptr)
+
+    def node_stats(self):
+        """Per-node records of the last profiled run: a list of dicts with op_type, name
+        and the seg_node_stat values ns, im2col_ns, gemm_ns, transform_ns, flops."""
+        records = []
+        for i in range(lib.seg_session_node_count(self._ptr)):
+            rec = {"op_type": text(lib.seg_session_node_op_type(self._ptr, i)),
+                   "name": text(lib.seg_session_node_name(self._ptr, i))}
+            for key, stat in _NODE_STATS.items():
+                out = ctypes.c_uint64()
+                lib.seg_session_node_stat(self._ptr, i, stat, ctypes.byref(out))
+                rec[key] = out.value
+            records.append(rec)
+        return records
 
 
 class Profile(Handle):

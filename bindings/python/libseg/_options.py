@@ -10,6 +10,8 @@ class Option(enum.IntEnum):
     MAX_PIXELS = 2
     OPT_LEVEL = 3
     MAX_FILE_BYTES = 4
+    PROFILE_NODES = 5
+    PNG_PALETTE_INDICES = 6
 
 
 class Options(Handle):
