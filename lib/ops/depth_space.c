@@ -32,7 +32,7 @@ static int is_crd(segi_op_ctx *ctx, seg_status *st)
 static seg_status depth_to_space_infer(segi_op_ctx *ctx)
 {
     const seg_tensor *x = ctx->in[0];
-    int64_t b;
+    int64_t b = 0;
     seg_status st = get_block(ctx, &b);
     if (st == SEG_OK)
         is_crd(ctx, &st);
@@ -48,7 +48,7 @@ static seg_status depth_to_space_infer(segi_op_ctx *ctx)
 static seg_status depth_to_space_run(segi_op_ctx *ctx)
 {
     const seg_tensor *x = ctx->in[0];
-    int64_t b;
+    int64_t b = 0;
     seg_status st = get_block(ctx, &b);
     if (st != SEG_OK)
         return st;
@@ -70,7 +70,7 @@ static seg_status depth_to_space_run(segi_op_ctx *ctx)
 static seg_status space_to_depth_infer(segi_op_ctx *ctx)
 {
     const seg_tensor *x = ctx->in[0];
-    int64_t b;
+    int64_t b = 0;
     seg_status st = get_block(ctx, &b);
     if (st != SEG_OK)
         return st;
@@ -85,7 +85,7 @@ static seg_status space_to_depth_infer(segi_op_ctx *ctx)
 static seg_status space_to_depth_run(segi_op_ctx *ctx)
 {
     const seg_tensor *x = ctx->in[0];
-    int64_t b;
+    int64_t b = 0;
     seg_status st = get_block(ctx, &b);
     if (st != SEG_OK)
         return st;

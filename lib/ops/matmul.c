@@ -149,7 +149,7 @@ static seg_status gemm_plan_make(segi_op_ctx *ctx, gemm_plan *p)
 
 static seg_status gemm_infer(segi_op_ctx *ctx)
 {
-    gemm_plan p;
+    gemm_plan p = {0};
     seg_status st = gemm_plan_make(ctx, &p);
     if (st != SEG_OK)
         return st;
@@ -158,7 +158,7 @@ static seg_status gemm_infer(segi_op_ctx *ctx)
 
 static seg_status gemm_run(segi_op_ctx *ctx)
 {
-    gemm_plan p;
+    gemm_plan p = {0};
     seg_status st = gemm_plan_make(ctx, &p);
     if (st != SEG_OK)
         return st;

@@ -430,7 +430,7 @@ static seg_status TopK_infer(segi_op_ctx *ctx)
 {
     const seg_tensor *x = ctx->in[0];
     int axis;
-    int64_t k;
+    int64_t k = 0;
     seg_status st = topk_plan(ctx, &axis, &k);
     if (st != SEG_OK)
         return st;
@@ -448,7 +448,7 @@ static seg_status TopK_run(segi_op_ctx *ctx)
 {
     const seg_tensor *x = ctx->in[0];
     int axis;
-    int64_t k;
+    int64_t k = 0;
     seg_status st = topk_plan(ctx, &axis, &k);
     if (st != SEG_OK)
         return st;

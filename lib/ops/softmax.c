@@ -35,7 +35,7 @@ static seg_status view_of(const segi_op_ctx *ctx, segi_axis_view *v)
 
 static seg_status softmax_infer(segi_op_ctx *ctx)
 {
-    segi_axis_view v;
+    segi_axis_view v = {0};
     seg_status st = view_of(ctx, &v);
     if (st != SEG_OK)
         return st;
