@@ -1,9 +1,10 @@
 /*
  * OpenBLAS's thread count, which is process-wide state.
  *
- * A session with N threads runs its BLAS calls on N threads: it sets the count before
- * each run (only when it differs, so that steady runs cost one query). Builds linked
- * against another CBLAS have no such control and leave threading to that library.
+ * libseg's pool splits products over a session's threads (ops/gemm.h), so every run
+ * sets OpenBLAS to one thread (only when it differs, so that steady runs cost one
+ * query). Builds linked against another CBLAS have no such control and leave
+ * threading to that library.
  */
 #ifndef SEGI_BLAS_THREADS_H
 #define SEGI_BLAS_THREADS_H

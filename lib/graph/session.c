@@ -110,9 +110,9 @@ seg_status seg_session_run(seg_session *s, const seg_tensor *const *inputs, size
 {
     SEGI_REQUIRE(s);
     s->has_outputs = false;
-    /* The session's threads run its BLAS calls too; the pool's workers sleep while
-     * OpenBLAS's run and OpenBLAS's yield while the pool's run (docs/runtime.md). */
-    segi_blas_threads_set(segi_pool_threads(s->pool));
+    /* The session's pool splits every product itself (ops/gemm.h), so OpenBLAS must
+     * not start threads of its own (docs/runtime.md). */
+    segi_blas_threads_set(1);
     seg_status st = ensure_plan(s, inputs, n);
     if (st == SEG_OK)
         st = segi_plan_run(s->plan, inputs);

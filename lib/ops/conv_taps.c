@@ -1,7 +1,7 @@
 /* Conv as one GEMM per kernel tap over the tap's valid output rectangle (conv_taps.h). */
 #include "ops/conv_taps.h"
+#include "ops/gemm.h"
 
-#include <cblas.h>
 #include <string.h>
 
 /* Tap (kh, kw) and the output rectangle [h0, h1) x [w0, w1) whose tap lands inside. */
@@ -119,9 +119,11 @@ static void tap_gemm(const segi_op_ctx *ctx, const segi_conv_shape *s, const flo
     /* Rectangles of whole output rows are contiguous runs of y. */
     bool direct = cols == gw;
     t0 = segi_phase_start(ctx);
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)mg, (int)n, (int)cg, 1.0f, a,
-                (int)cg, bm, (int)ldb, direct && !first ? 1.0f : 0.0f, direct ? y + r->h0 * gw : p,
-                direct ? (int)out_size : (int)n);
+    segi_gemm_args g = {.m = mg, .n = n, .k = cg, .alpha = 1.0f,
+                        .beta = direct && !first ? 1.0f : 0.0f, .a = a, .lda = cg, .b = bm,
+                        .ldb = ldb, .c = direct ? y + r->h0 * gw : p,
+                        .ldc = direct ? out_size : n};
+    segi_gemm(ctx->pool, &g);
     segi_phase_stop(ctx, SEGI_PHASE_GEMM, t0);
     if (!direct)
         add_rect(p, mg, win, r, y);

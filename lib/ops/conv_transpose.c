@@ -3,9 +3,9 @@
  * contribution (W_g^T x X_g, a column matrix over the input grid) and col2im adds the
  * columns into the output, which starts as the bias.
  */
+#include "ops/gemm.h"
 #include "ops/window.h"
 
-#include <cblas.h>
 #include <limits.h>
 #include <string.h>
 
@@ -148,10 +148,11 @@ static seg_status convt_run(segi_op_ctx *ctx)
                     yg[m * out_size + i] = bias ? bias[g * mg + m] : 0.0f;
             if (rows == 0 || in_size == 0 || cg == 0)
                 continue;
-            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)rows, (int)in_size,
-                        (int)cg, 1.0f, wt + g * cg * rows, (int)rows,
-                        x + (n * p.c + g * cg) * in_size, (int)in_size, 0.0f, ctx->scratch,
-                        (int)in_size);
+            segi_gemm_args args = {.trans_a = true, .m = rows, .n = in_size, .k = cg,
+                                   .alpha = 1.0f, .a = wt + g * cg * rows, .lda = rows,
+                                   .b = x + (n * p.c + g * cg) * in_size, .ldb = in_size,
+                                   .c = ctx->scratch, .ldc = in_size};
+            segi_gemm(ctx->pool, &args);
             segi_col2im_add(ctx->scratch, mg, &p.w, yg);
         }
     return SEG_OK;

@@ -2,8 +2,8 @@
 #include "ops/conv_winograd.h"
 
 #include "core/cpu.h"
+#include "ops/gemm.h"
 
-#include <cblas.h>
 #include <string.h>
 
 #define TILE 4    /* output tile side */
@@ -318,10 +318,13 @@ void segi_winograd_isa(const segi_op_ctx *ctx, const segi_conv_shape *s, const f
         segi_pool_for(ctx->pool, (size_t)g.cg, 1, input_transform, &ij);
         segi_phase_stop(ctx, SEGI_PHASE_TRANSFORM, t0);
         t0 = segi_phase_start(ctx);
-        for (int e = 0; e < ELEMS; e++)
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)g.mg, (int)nt,
-                        (int)g.cg, 1.0f, u + e * g.mg * g.cg, (int)g.cg, v + e * g.cg * nt,
-                        (int)nt, 0.0f, p + e * g.mg * nt, (int)nt);
+        for (int e = 0; e < ELEMS; e++) {
+            segi_gemm_args prod = {.m = g.mg, .n = nt, .k = g.cg, .alpha = 1.0f,
+                                   .a = u + e * g.mg * g.cg, .lda = g.cg,
+                                   .b = v + e * g.cg * nt, .ldb = nt,
+                                   .c = p + e * g.mg * nt, .ldc = nt};
+            segi_gemm(ctx->pool, &prod);
+        }
         segi_phase_stop(ctx, SEGI_PHASE_GEMM, t0);
         t0 = segi_phase_start(ctx);
         wino_job oj = {&g, r0, nt, p, y, fns};

@@ -1,8 +1,8 @@
 /* MatMul (N-D, broadcast batch dims, 1-D promotion) and Gemm, on cblas_sgemm. */
 #include "ops/matmul.h"
 #include "ops/checks.h"
+#include "ops/gemm.h"
 
-#include <cblas.h>
 #include <limits.h>
 #include <string.h>
 
@@ -77,17 +77,12 @@ static seg_status matmul_infer(segi_op_ctx *ctx)
 }
 
 /* C[m, n] = A[m, k] B[k, n], with k == 0 giving zeros. */
-static void sgemm_rows(int64_t m, int64_t n, int64_t k, const float *a, const float *b,
-                       float *c)
+static void sgemm_rows(segi_pool *pool, int64_t m, int64_t n, int64_t k, const float *a,
+                       const float *b, float *c)
 {
-    if (m == 0 || n == 0)
-        return;
-    if (k == 0) {
-        memset(c, 0, (size_t)(m * n) * sizeof(float));
-        return;
-    }
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)m, (int)n, (int)k, 1.0f, a,
-                (int)k, b, (int)n, 0.0f, c, (int)n);
+    segi_gemm_args g = {.m = m, .n = n, .k = k, .alpha = 1.0f, .a = a, .lda = k, .b = b,
+                        .ldb = n, .c = c, .ldc = n};
+    segi_gemm(pool, &g);
 }
 
 static seg_status matmul_run(segi_op_ctx *ctx)
@@ -100,11 +95,11 @@ static seg_status matmul_run(segi_op_ctx *ctx)
     float *y = ctx->out[0]->data;
     uint64_t t0 = segi_phase_start(ctx);
     if (p.shared_b)
-        sgemm_rows(p.batches * p.m, p.n, p.k, a, b, y);
+        sgemm_rows(ctx->pool, p.batches * p.m, p.n, p.k, a, b, y);
     for (int64_t i = 0; i < p.batches && !p.shared_b; i++) {
         int64_t ai, bi;
         segi_matmul_batch(&p, i, &ai, &bi);
-        sgemm_rows(p.m, p.n, p.k, a + ai * p.m * p.k, b + bi * p.k * p.n, y + i * p.m * p.n);
+        sgemm_rows(ctx->pool, p.m, p.n, p.k, a + ai * p.m * p.k, b + bi * p.k * p.n, y + i * p.m * p.n);
     }
     segi_phase_stop(ctx, SEGI_PHASE_GEMM, t0);
     return SEG_OK;
@@ -174,10 +169,11 @@ static seg_status gemm_run(segi_op_ctx *ctx)
     if (p.m == 0 || p.n == 0 || p.k == 0)
         return SEG_OK;
     uint64_t t0 = segi_phase_start(ctx);
-    cblas_sgemm(CblasRowMajor, p.ta ? CblasTrans : CblasNoTrans,
-                p.tb ? CblasTrans : CblasNoTrans, (int)p.m, (int)p.n, (int)p.k, alpha,
-                ctx->in[0]->data, (int)(p.ta ? p.m : p.k), ctx->in[1]->data,
-                (int)(p.tb ? p.k : p.n), 1.0f, y, (int)p.n);
+    segi_gemm_args g = {.trans_a = p.ta, .trans_b = p.tb, .m = p.m, .n = p.n, .k = p.k,
+                        .alpha = alpha, .beta = 1.0f, .a = ctx->in[0]->data,
+                        .lda = p.ta ? p.m : p.k, .b = ctx->in[1]->data, .ldb = p.tb ? p.k : p.n,
+                        .c = y, .ldc = p.n};
+    segi_gemm(ctx->pool, &g);
     segi_phase_stop(ctx, SEGI_PHASE_GEMM, t0);
     return SEG_OK;
 }
