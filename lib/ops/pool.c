@@ -98,6 +98,7 @@ typedef struct pool_plan {
     pool_kind kind;
     bool include_pad;
     bool column_major;  /* MaxPool storage_order 1: Indices count the last axis slowest */
+    bool global;        /* GlobalAveragePool, GlobalMaxPool */
     int64_t planes;     /* N * C */
 } pool_plan;
 
@@ -203,6 +204,34 @@ static int64_t vector_row(const pool_plan *p, const float *xc, const axis_taps *
                          in_hi - in_lo, y + in_lo);
 }
 
+/*
+ * Global pools of planes [c, c + GLOBAL_LANES): each plane folds its values in order as
+ * pool_window does, and the planes' folds are interleaved so that they overlap instead
+ * of waiting on one chain of dependent additions or comparisons.
+ */
+#define GLOBAL_LANES 4
+
+static void global_planes(const pool_plan *p, const float *x, int64_t c, float *y)
+{
+    int64_t n = segi_window_image_size(&p->w);
+    const float *xc[GLOBAL_LANES];
+    float acc[GLOBAL_LANES];
+    for (int l = 0; l < GLOBAL_LANES; l++) {
+        xc[l] = x + (c + l) * n;
+        acc[l] = p->kind == POOL_MAX ? xc[l][0] : 0.0f;
+    }
+    for (int64_t i = p->kind == POOL_MAX; i < n; i++)
+        for (int l = 0; l < GLOBAL_LANES; l++) {
+            float v = xc[l][i];
+            if (p->kind == POOL_AVG)
+                acc[l] += v;
+            else if (v > acc[l])
+                acc[l] = v;
+        }
+    for (int l = 0; l < GLOBAL_LANES; l++)
+        y[c + l] = p->kind == POOL_MAX ? acc[l] : acc[l] / (float)n;
+}
+
 /* Pool planes [c0, c1): x [planes, image], y [planes, grid], idx (optional) likewise.
  * The taps of the first two axes are found once per output row, and those of the last
  * axis once per plane for the interior, where every tap is inside the image; without
@@ -220,7 +249,10 @@ static void pool_range(void *ctx, size_t c0, size_t c1)
     int64_t in_lo = ceil_div_pos(w->pad0[2], s);  /* interior: [in_lo, in_hi) */
     int64_t in_hi = w->image[2] - span + w->pad0[2] <= 0
                         ? 0 : min64(w->grid[2], ceil_div_pos(w->image[2] - span + w->pad0[2], s));
-    for (int64_t c = (int64_t)c0; c < (int64_t)c1; c++) {
+    int64_t c = (int64_t)c0;
+    for (; p->global && in_size > 0 && c + GLOBAL_LANES <= (int64_t)c1; c += GLOBAL_LANES)
+        global_planes(p, x, c, y);
+    for (; c < (int64_t)c1; c++) {
         const float *xc = x + c * in_size;
         int64_t at = c * out_size;
         for (int64_t od = 0; od < w->grid[0]; od++)
@@ -297,6 +329,7 @@ static seg_status plan_global(segi_op_ctx *ctx, pool_kind kind, pool_plan *p)
     const seg_tensor *x = ctx->in[0];
     int nd = x->rank - 2, at = SEGI_WIN_AXES - nd;
     p->w.nd = nd;
+    p->global = true;
     for (int a = 0; a < SEGI_WIN_AXES; a++) {
         int64_t in = a < at ? 1 : x->dims[2 + a - at];
         p->w.image[a] = p->w.kernel[a] = in;

@@ -213,6 +213,26 @@ TEST(vector_pools_equal_the_scalar_path)
     seg_tensor_destroy(x);
 }
 
+/* Global pools, whose planes are folded four at a time, give each plane's fold. */
+TEST(global_pools_equal_the_fold)
+{
+    const int64_t dims[] = {1, 7, 5, 13};
+    seg_tensor *x = tensor_of(SEG_DTYPE_F32, 4, dims, NULL);
+    tricky_fill(seg_tensor_data(x), seg_tensor_count(x), 5);
+    const seg_tensor *const in[] = {x};
+    for (int max = 0; max <= 1; max++) {
+        seg_tensor *y = NULL;
+        CHECK_OK(run_op(max ? "GlobalMaxPool" : "GlobalAveragePool", NULL, 0, 1, in, 1, &y));
+        for (int64_t c = 0; y && c < 7; c++) {
+            const float *plane = (const float *)seg_tensor_data(x) + c * 65;
+            float want = fold(&plane, 1, 65, 1, max, 65.0f, 0);
+            CHECK(memcmp(&want, (const float *)seg_tensor_data(y) + c, sizeof want) == 0);
+        }
+        seg_tensor_destroy(y);
+    }
+    seg_tensor_destroy(x);
+}
+
 int main(void)
 {
     return RUN_TESTS(CASE(maxpool2d_dilations_ceil_and_indices),
@@ -220,5 +240,6 @@ int main(void)
                      CASE(global_pools), CASE(maxpool_uint8_and_same_lower),
                      CASE(maxpool_indices_column_major), CASE(pool_errors),
                      CASE(vector_rows_equal_the_scalar_fold),
-                     CASE(vector_pools_equal_the_scalar_path));
+                     CASE(vector_pools_equal_the_scalar_path),
+                     CASE(global_pools_equal_the_fold));
 }
