@@ -153,8 +153,8 @@ typedef float v16f __attribute__((vector_size(64)));
 #undef DW_EVENS
 #endif
 
-static void depthwise_row(segi_isa isa, const float *x, const float *k, const segi_window *w,
-                          int64_t od, int64_t oh, float *y)
+static void depthwise_row(segi_isa isa, const float *x, const float *k,
+                          const segi_window *w, int64_t od, int64_t oh, float *y)
 {
     dw_rows r;
     gather_rows(x, k, w, od, oh, &r);
@@ -194,7 +194,8 @@ static bool padded_window(const segi_window *w, segi_window *pw)
     int64_t width = (round - 1) * w->stride[2] + (w->kernel[2] - 1) * w->dilation[2] + 1;
     if (width < w->pad0[2] + w->image[2])
         width = w->pad0[2] + w->image[2];
-    if ((w->pad0[2] == 0 && w->pad1[2] == 0) || w->image[0] * w->image[1] * width > DW_PLANE)
+    bool unpadded = w->pad0[2] == 0 && w->pad1[2] == 0;
+    if (unpadded || w->image[0] * w->image[1] * width > DW_PLANE)
         return false;
     pw->image[2] = width;
     pw->pad0[2] = pw->pad1[2] = 0;

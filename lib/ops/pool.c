@@ -258,7 +258,8 @@ static void pool_range(void *ctx, size_t c0, size_t c1)
         for (int64_t od = 0; od < w->grid[0]; od++)
             for (int64_t oh = 0; oh < w->grid[1]; oh++, at += w->grid[2]) {
                 axis_taps t[3] = {taps_of(w, 0, od), taps_of(w, 1, oh)};
-                int64_t vec_hi = in_lo + (idx ? 0 : vector_row(p, xc, t, in_lo, in_hi, y + at));
+                int64_t vec_hi =
+                    in_lo + (idx ? 0 : vector_row(p, xc, t, in_lo, in_hi, y + at));
                 for (int64_t ow = 0; ow < w->grid[2]; ow++) {
                     if (ow >= in_lo && ow < vec_hi)
                         continue;

@@ -36,7 +36,8 @@ PR_BLOCK(const float *const *rows, int n_rows, int64_t kernel, bool s2, bool max
 }
 
 PR_TARGET static int64_t PR_NAME(const float *const *rows, int n_rows, int64_t kernel,
-                                 int64_t stride, bool max, float divisor, int64_t n, float *y)
+                                 int64_t stride, bool max, float divisor, int64_t n,
+                                 float *y)
 {
     int64_t o = 0;
     for (; o + PR_W <= n; o += PR_W) {

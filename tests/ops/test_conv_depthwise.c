@@ -54,8 +54,9 @@ static void reference(const segi_window *w, const float *x, const float *k, int6
     float sum = 0;
     *exact = *magnitude = 0;
     for (int64_t t = 0; t < segi_window_kernel_size(w); t++) {
-        int64_t tap[3] = {t / (w->kernel[1] * w->kernel[2]), t / w->kernel[2] % w->kernel[1],
-                          t % w->kernel[2]}, at = 0;
+        int64_t tap[3] = {t / (w->kernel[1] * w->kernel[2]),
+                          t / w->kernel[2] % w->kernel[1], t % w->kernel[2]};
+        int64_t at = 0;
         bool inside = true;
         for (int a = 0; a < 3; a++) {
             int64_t i = g[a] * w->stride[a] - w->pad0[a] + tap[a] * w->dilation[a];
@@ -148,7 +149,8 @@ TEST(other_shapes_take_the_scalar_path_with_the_same_sums)
      * with more rows than the vector path takes; 1x7 and 7x1 kernels. */
     dw_case stride3 = case_2d(1, 3, 20, 41, 3, 3, 1, 1, 1);
     dw_case wide_span = case_2d(1, 2, 12, 90, 3, 1, 20, 20, 20);
-    dw_case cube = {1, 2, {4, 6, 40}, {3, 3, 3}, {1, 1, 1}, {1, 1, 1}, {1, 1, 1}, {1, 1, 1}};
+    dw_case cube = {1, 2, {4, 6, 40}, {3, 3, 3}, {1, 1, 1},
+                    {1, 1, 1}, {1, 1, 1}, {1, 1, 1}};
     dw_case row = {1, 3, {1, 5, 50}, {1, 1, 7}, {1, 1, 1}, {1, 1, 1}, {0, 0, 3}, {0, 0, 3}};
     dw_case col = {1, 3, {1, 50, 5}, {1, 7, 1}, {1, 2, 1}, {1, 1, 1}, {0, 3, 0}, {0, 3, 0}};
     CHECK_EQ_INT(mismatches(&stride3), 0);

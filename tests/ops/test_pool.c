@@ -183,7 +183,8 @@ TEST(vector_pools_equal_the_scalar_path)
     const seg_tensor *const in[] = {x};
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         segi_attr a[] = {attr_ints("kernel_shape", cases[i].k, 2),
-                         attr_ints("strides", cases[i].s, 2), attr_ints("pads", cases[i].p, 4),
+                         attr_ints("strides", cases[i].s, 2),
+                         attr_ints("pads", cases[i].p, 4),
                          attr_int("count_include_pad", cases[i].include_pad)};
         bool max = cases[i].op[0] == 'M';
         seg_tensor *vec[1] = {NULL}, *scalar[2] = {NULL, NULL};
@@ -222,7 +223,8 @@ TEST(global_pools_equal_the_fold)
     const seg_tensor *const in[] = {x};
     for (int max = 0; max <= 1; max++) {
         seg_tensor *y = NULL;
-        CHECK_OK(run_op(max ? "GlobalMaxPool" : "GlobalAveragePool", NULL, 0, 1, in, 1, &y));
+        const char *op = max ? "GlobalMaxPool" : "GlobalAveragePool";
+        CHECK_OK(run_op(op, NULL, 0, 1, in, 1, &y));
         for (int64_t c = 0; y && c < 7; c++) {
             const float *plane = (const float *)seg_tensor_data(x) + c * 65;
             float want = fold(&plane, 1, 65, 1, max, 65.0f, 0);
