@@ -4,16 +4,21 @@
 
 #include <stdatomic.h>
 
-/* Per-thread tiles need this many columns each: narrower products run below the GEMM
- * kernels' speed, and banding one product over the pool then does better. */
-#define MIN_TILE_COLS 128
+/* Tiles are at least this many columns wide when the grid has them: a narrower
+ * product re-packs the weights once per few columns and runs below the GEMM kernels'
+ * speed. Large kernels then take their input channels in chunks (below). */
+#define TILE_COLS 512
+/* Per-thread tiles need this many columns each; below, banding one product over the
+ * pool does better. */
+#define MIN_SHARED_COLS 128
 /* Below this many multiply-adds in all, waking the pool costs more than it saves. */
 #define SHARE_MIN_FMAS ((int64_t)1 << 20)
 
 typedef struct tiling {
-    int64_t rows;   /* grid rows per tile */
-    int64_t tiles;  /* tiles per image and group */
-    int parts;      /* threads taking whole tiles; 1: tiles in turn, products banded */
+    int64_t rows;     /* grid rows per tile */
+    int64_t tiles;    /* tiles per image and group */
+    int64_t chunk;    /* input channels per im2col copy: all, or fewer for large kernels */
+    int parts;        /* threads taking whole tiles; 1: tiles in turn, products banded */
 } tiling;
 
 static int64_t ceil_div(int64_t a, int64_t b)
@@ -21,9 +26,28 @@ static int64_t ceil_div(int64_t a, int64_t b)
     return (a + b - 1) / b;
 }
 
+static int64_t clamp(int64_t v, int64_t lo, int64_t hi)
+{
+    return v < lo ? lo : v > hi ? hi : v;
+}
+
 static int64_t gemm_k(const segi_conv_shape *s)
 {
     return s->c / s->group * segi_window_kernel_size(&s->w);
+}
+
+/* Grid rows per tile: as many as fit the budget, and at least TILE_COLS columns. A
+ * pointwise product reads the input as it is and takes the whole grid: tiling it
+ * measured no faster on one thread, and threads split it into bands. */
+static int64_t budget_rows(const segi_conv_shape *s)
+{
+    const segi_window *w = &s->w;
+    int64_t grid_rows = w->grid[0] * w->grid[1];
+    if (s->pointwise)
+        return grid_rows;
+    int64_t rows = segi_im2col_tile_rows(w, gemm_k(s), sizeof(float), SEGI_CONV_TILE_BYTES);
+    int64_t wide = ceil_div(TILE_COLS, w->grid[2] ? w->grid[2] : 1);
+    return clamp(rows > wide ? rows : wide, 1, grid_rows);
 }
 
 static tiling plan_tiling(const segi_conv_shape *s, int threads)
@@ -31,21 +55,23 @@ static tiling plan_tiling(const segi_conv_shape *s, int threads)
     const segi_window *w = &s->w;
     int64_t mg = s->m / s->group, k = gemm_k(s), gw = w->grid[2];
     int64_t grid_rows = w->grid[0] * w->grid[1], items = s->n * s->group;
-    tiling t = {segi_im2col_tile_rows(w, s->pointwise ? mg : k, sizeof(float),
-                                      SEGI_CONV_TILE_BYTES), 0, 1};
+    tiling t = {budget_rows(s), 0, s->c / s->group, 1};
     t.tiles = ceil_div(grid_rows, t.rows);
-    /* The most tiles per image and group that keep MIN_TILE_COLS columns each. */
-    int64_t max_tiles = grid_rows * gw / MIN_TILE_COLS;
-    max_tiles = max_tiles < 1 ? 1 : max_tiles > grid_rows ? grid_rows : max_tiles;
-    if (threads < 2 || items * max_tiles < threads ||
-        mg * k * grid_rows * gw * items < SHARE_MIN_FMAS)
-        return t;
-    /* Round the tile count up so that every thread gets as many tiles as the others. */
-    int64_t want = ceil_div(ceil_div(items * t.tiles, threads) * threads, items);
-    t.tiles = want < max_tiles ? want : max_tiles;
-    t.rows = ceil_div(grid_rows, t.tiles);
-    t.tiles = ceil_div(grid_rows, t.rows);
-    t.parts = threads;
+    /* The most tiles per image and group that keep MIN_SHARED_COLS columns each. */
+    int64_t max_tiles = clamp(grid_rows * gw / MIN_SHARED_COLS, 1, grid_rows);
+    if (threads > 1 && items * max_tiles >= threads &&
+        mg * k * grid_rows * gw * items >= SHARE_MIN_FMAS) {
+        /* Round the tile count up so that every thread gets as many tiles. */
+        int64_t want = ceil_div(ceil_div(items * t.tiles, threads) * threads, items);
+        t.tiles = want < max_tiles ? want : max_tiles;
+        t.rows = ceil_div(grid_rows, t.tiles);
+        t.tiles = ceil_div(grid_rows, t.rows);
+        t.parts = threads;
+    }
+    if (!s->pointwise) {
+        int64_t bytes = segi_window_kernel_size(w) * t.rows * gw * (int64_t)sizeof(float);
+        t.chunk = clamp((int64_t)SEGI_CONV_TILE_BYTES / (bytes ? bytes : 1), 1, t.chunk);
+    }
     return t;
 }
 
@@ -57,8 +83,8 @@ bool segi_conv_im2col_scratch(const segi_conv_shape *s, int threads, size_t *byt
         return true;
     }
     size_t slice;
-    return segi_size_mul3((size_t)gemm_k(s), (size_t)(t.rows * s->w.grid[2]), sizeof(float),
-                          &slice) &&
+    return segi_size_mul3((size_t)(t.chunk * segi_window_kernel_size(&s->w)),
+                          (size_t)(t.rows * s->w.grid[2]), sizeof(float), &slice) &&
            segi_size_mul3(slice, (size_t)t.parts, 1, bytes);
 }
 
@@ -75,32 +101,41 @@ typedef struct tile_job {
     atomic_uint_fast64_t ns[SEGI_PHASE_COUNT + 1];
 } tile_job;
 
-/* Item i: y's tile = act(w x columns + bias); cols: this thread's scratch slice. */
+/* Item i: y's tile = act(w x columns + bias), the columns copied `chunk` input channels
+ * at a time into cols, this thread's scratch slice. */
 static void run_tile(const tile_job *j, int64_t i, float *cols, segi_pool *pool,
                      uint64_t *ns)
 {
     const segi_conv_shape *s = j->s;
     int64_t cg = s->c / s->group, mg = s->m / s->group, k = gemm_k(s), gw = s->w.grid[2];
+    int64_t ks = segi_window_kernel_size(&s->w), ng = i / j->t.tiles;
     int64_t in_size = segi_window_image_size(&s->w), out_size = segi_window_grid_size(&s->w);
-    int64_t grid_rows = s->w.grid[0] * s->w.grid[1], ng = i / j->t.tiles;
+    int64_t grid_rows = s->w.grid[0] * s->w.grid[1];
     int64_t n = ng / s->group, g = ng % s->group, r0 = i % j->t.tiles * j->t.rows;
     int64_t nrows = grid_rows - r0 < j->t.rows ? grid_rows - r0 : j->t.rows;
     int64_t c0 = r0 * gw, ncols = nrows * gw;
-    const float *x = j->x + (n * s->c + g * cg) * in_size, *b = x + c0;
+    const float *x = j->x + (n * s->c + g * cg) * in_size;
     float *y = j->y + (n * s->m + g * mg) * out_size + c0;
-    int64_t ldb = out_size;
-    if (!s->pointwise) {
+    segi_gemm_args args = {.m = mg, .n = ncols, .alpha = 1.0f, .lda = k, .b = x + c0,
+                           .ldb = out_size, .c = y, .ldc = out_size};
+    /* At least one product: no input channels still give y = bias. */
+    int64_t ch = 0;
+    do {
+        int64_t nch = cg - ch < j->t.chunk ? cg - ch : j->t.chunk;
+        if (!s->pointwise) {
+            uint64_t t0 = segi_phase_start(j->ctx);
+            segi_im2col(x + ch * in_size, nch, &s->w, sizeof(float), r0, nrows, cols);
+            ns[SEGI_PHASE_IM2COL] += segi_phase_start(j->ctx) - t0;
+            args.b = cols;
+            args.ldb = ncols;
+        }
         uint64_t t0 = segi_phase_start(j->ctx);
-        segi_im2col(x, cg, &s->w, sizeof(float), r0, nrows, cols);
-        ns[SEGI_PHASE_IM2COL] += segi_phase_start(j->ctx) - t0;
-        b = cols;
-        ldb = ncols;
-    }
-    uint64_t t0 = segi_phase_start(j->ctx);
-    segi_gemm_args args = {.m = mg, .n = ncols, .k = k, .alpha = 1.0f, .a = j->w + g * mg * k,
-                           .lda = k, .b = b, .ldb = ldb, .c = y, .ldc = out_size};
-    segi_gemm(pool, &args);
-    ns[SEGI_PHASE_GEMM] += segi_phase_start(j->ctx) - t0;
+        args.k = nch * ks;
+        args.a = j->w + g * mg * k + ch * ks;
+        args.beta = ch ? 1.0f : 0.0f;
+        segi_gemm(pool, &args);
+        ns[SEGI_PHASE_GEMM] += segi_phase_start(j->ctx) - t0;
+    } while ((ch += j->t.chunk) < cg);
     const float *bias = j->bias ? j->bias + g * mg : NULL;
     for (int64_t m = 0; m < mg; m++)
         segi_fused_act_apply(j->act, bias ? bias[m] : 0.0f, y + m * out_size, (size_t)ncols);
@@ -110,7 +145,9 @@ static void run_tile(const tile_job *j, int64_t i, float *cols, segi_pool *pool,
 static void run_parts(void *arg, size_t begin, size_t end)
 {
     tile_job *j = arg;
-    size_t slice = j->s->pointwise ? 0 : (size_t)(gemm_k(j->s) * j->t.rows * j->s->w.grid[2]);
+    size_t slice = j->s->pointwise ? 0
+                                   : (size_t)(j->t.chunk * segi_window_kernel_size(&j->s->w) *
+                                              j->t.rows * j->s->w.grid[2]);
     /* One part alone splits each product over the pool; parts never do (not reentrant). */
     segi_pool *pool = j->t.parts > 1 ? NULL : j->ctx->pool;
     for (size_t p = begin; p < end; p++) {

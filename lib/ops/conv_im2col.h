@@ -1,10 +1,11 @@
 /*
  * Conv as im2col + GEMM over tiles of whole output rows, for every image and group.
  *
- * A tile is the columns of some grid rows: im2col copies them into scratch (pointwise
- * convolutions, 1x1 stride 1 unpadded, read them from the input as they are), one
- * product multiplies the group's weights by them, and the bias and the fused
- * activation run over the tile's outputs while they are still in cache. On a pool of
+ * A tile is the columns of some grid rows: im2col copies them into scratch, a few
+ * input channels at a time when the kernel is large, the group's weights multiply them
+ * (accumulating over the channel chunks), and the bias and the fused activation run
+ * over the tile's outputs while they are still in cache. Pointwise convolutions (1x1,
+ * stride 1, unpadded) read the input as it is, one tile per thread. On a pool of
  * several threads each thread takes whole tiles (image, group and grid rows) from a
  * shared counter, with its own slice of scratch and its own single-threaded product,
  * so the copies and the bias pass are split as well as the multiply-adds. Convolutions
@@ -17,9 +18,8 @@
 #include "ops/fused_act.h"
 #include "ops/window.h"
 
-/* Bytes of one thread's tile: its im2col columns, or a pointwise tile's outputs. Small
- * enough that a tile stays in the core's share of the last-level cache between its
- * copy, its product and its bias pass; large enough for long GEMM rows. */
+/* Bytes of one thread's im2col copy: small enough to stay in the core's cache between
+ * the copy and the product (docs/conv.md has the measurements). */
 #define SEGI_CONV_TILE_BYTES ((size_t)1 << 20)
 
 /* Scratch bytes for conv `s` on `threads` threads; false on overflow. */
