@@ -68,9 +68,11 @@ static tiling plan_tiling(const segi_conv_shape *s, int threads)
         t.tiles = ceil_div(grid_rows, t.rows);
         t.parts = threads;
     }
-    if (!s->pointwise) {
+    if (!s->pointwise && t.chunk > 0) {
         int64_t bytes = segi_window_kernel_size(w) * t.rows * gw * (int64_t)sizeof(float);
-        t.chunk = clamp((int64_t)SEGI_CONV_TILE_BYTES / (bytes ? bytes : 1), 1, t.chunk);
+        int64_t fit = clamp((int64_t)SEGI_CONV_TILE_BYTES / (bytes ? bytes : 1), 1, t.chunk);
+        /* Equal chunks: a last chunk of a few channels would be a thin product. */
+        t.chunk = ceil_div(t.chunk, ceil_div(t.chunk, fit));
     }
     return t;
 }
