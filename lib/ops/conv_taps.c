@@ -60,15 +60,15 @@ bool segi_conv_taps_scratch(const segi_conv_shape *s, size_t *bytes)
     return true;
 }
 
-/* The input points of tap r's rectangle, channel by channel: b [cg, points]. */
-static void gather_rect(const float *x, int64_t cg, const segi_window *w, const tap_rect *r,
-                        float *b)
+/* The input points of tap r's rectangle for channels [c0, c1): b [cg, points]. */
+static void gather_rect(const float *x, int64_t c0, int64_t c1, const segi_window *w,
+                        const tap_rect *r, float *b)
 {
     int64_t ih = w->image[1], iw = w->image[2], sh = w->stride[1], sw = w->stride[2];
     int64_t y0 = r->h0 * sh - w->pad0[1] + r->kh * w->dilation[1];
     int64_t x0 = r->w0 * sw - w->pad0[2] + r->kw * w->dilation[2];
     int64_t rows = r->h1 - r->h0, cols = r->w1 - r->w0;
-    for (int64_t c = 0; c < cg; c++)
+    for (int64_t c = c0; c < c1; c++)
         for (int64_t i = 0; i < rows; i++) {
             const float *src = x + (c * ih + y0 + i * sh) * iw + x0;
             float *dst = b + (c * rows + i) * cols;
@@ -80,12 +80,12 @@ static void gather_rect(const float *x, int64_t cg, const segi_window *w, const 
         }
 }
 
-/* y's rectangle r += products p [mg, points of r]. */
-static void add_rect(const float *p, int64_t mg, const segi_window *w, const tap_rect *r,
-                     float *y)
+/* y's rectangle r += products p [mg, points of r], for channels [m0, m1). */
+static void add_rect(const float *p, int64_t m0, int64_t m1, const segi_window *w,
+                     const tap_rect *r, float *y)
 {
     int64_t gh = w->grid[1], gw = w->grid[2], rows = r->h1 - r->h0, cols = r->w1 - r->w0;
-    for (int64_t m = 0; m < mg; m++)
+    for (int64_t m = m0; m < m1; m++)
         for (int64_t i = 0; i < rows; i++) {
             float *dst = y + (m * gh + r->h0 + i) * gw + r->w0;
             const float *src = p + (m * rows + i) * cols;
@@ -94,18 +94,57 @@ static void add_rect(const float *p, int64_t mg, const segi_window *w, const tap
         }
 }
 
+/* Below this many values a copy runs on the calling thread. */
+#define SPLIT_MIN_VALUES 16384
+
+/* One of a tap's copies, split over output channels (pack, add) or input channels
+ * (gather) on the pool. */
+typedef enum tap_copy { COPY_PACK, COPY_GATHER, COPY_ADD } tap_copy;
+
+typedef struct copy_job {
+    tap_copy kind;
+    const segi_conv_shape *s;
+    const tap_rect *r;
+    const float *src;
+    float *dst;
+} copy_job;
+
+static void run_copy(void *arg, size_t begin, size_t end)
+{
+    const copy_job *j = arg;
+    const segi_window *w = &j->s->w;
+    int64_t cg = j->s->c / j->s->group, lo = (int64_t)begin, hi = (int64_t)end;
+    if (j->kind == COPY_GATHER) {
+        gather_rect(j->src, lo, hi, w, j->r, j->dst);
+    } else if (j->kind == COPY_ADD) {
+        add_rect(j->src, lo, hi, w, j->r, j->dst);
+    } else {
+        /* The tap's weights [mg, cg] out of [mg, cg, kh, kw]. */
+        int64_t taps = segi_window_kernel_size(w), t = j->r->kh * w->kernel[2] + j->r->kw;
+        for (int64_t i = lo * cg; i < hi * cg; i++)
+            j->dst[i] = j->src[i * taps + t];
+    }
+}
+
+/* Run a copy over `rows` channels of `row_values` values each. */
+static void copy(const segi_op_ctx *ctx, const copy_job *j, int64_t rows, int64_t row_values)
+{
+    int64_t grain = row_values ? SPLIT_MIN_VALUES / row_values : rows;
+    segi_pool_for(ctx->pool, (size_t)rows, (size_t)(grain > 1 ? grain : 1), run_copy,
+                  (void *)j);
+}
+
 /* y [mg, grid] (+)= w[:, :, tap] x the tap's input rectangle; `first` overwrites y. */
 static void tap_gemm(const segi_op_ctx *ctx, const segi_conv_shape *s, const float *x,
                      const float *w, const tap_rect *r, bool first, float *y, float *scratch)
 {
     const segi_window *win = &s->w;
-    int64_t cg = s->c / s->group, mg = s->m / s->group, taps = segi_window_kernel_size(win);
+    int64_t cg = s->c / s->group, mg = s->m / s->group;
     int64_t n = rect_points(r), cols = r->w1 - r->w0, gw = win->grid[2];
     int64_t in_size = segi_window_image_size(win), out_size = segi_window_grid_size(win);
     float *a = scratch, *b = a + mg * cg, *p = b + cg * out_size;
     uint64_t t0 = segi_phase_start(ctx);
-    for (int64_t i = 0; i < mg * cg; i++)
-        a[i] = w[i * taps + r->kh * win->kernel[2] + r->kw];
+    copy(ctx, &(copy_job){COPY_PACK, s, r, w, a}, mg, cg);
     /* Stride-1 rectangles as wide as the input are contiguous runs of x. */
     const float *bm = b;
     int64_t ldb = n;
@@ -113,7 +152,7 @@ static void tap_gemm(const segi_op_ctx *ctx, const segi_conv_shape *s, const flo
         bm = x + (r->h0 - win->pad0[1] + r->kh * win->dilation[1]) * cols;
         ldb = in_size;
     } else {
-        gather_rect(x, cg, win, r, b);
+        copy(ctx, &(copy_job){COPY_GATHER, s, r, x, b}, cg, n);
     }
     segi_phase_stop(ctx, SEGI_PHASE_IM2COL, t0);
     /* Rectangles of whole output rows are contiguous runs of y. */
@@ -126,7 +165,7 @@ static void tap_gemm(const segi_op_ctx *ctx, const segi_conv_shape *s, const flo
     segi_gemm(ctx->pool, &g);
     segi_phase_stop(ctx, SEGI_PHASE_GEMM, t0);
     if (!direct)
-        add_rect(p, mg, win, r, y);
+        copy(ctx, &(copy_job){COPY_ADD, s, r, p, y}, mg, n);
 }
 
 void segi_conv_taps(const segi_op_ctx *ctx, const segi_conv_shape *s, const float *x,

@@ -8,7 +8,8 @@
  * ninths of its columns by zeros. Per tap t, y[:, rect_t] += W[:, :, t] x[:, shifted
  * rect_t] skips all of that: the work is the taps' valid rectangles, not kernel size
  * times output. A tap whose rectangle is whole output rows multiplies straight into y;
- * a stride-1 tap that spans the input's full rows reads x without a copy.
+ * a stride-1 tap that spans the input's full rows reads x without a copy. The weight
+ * packing, gathers and adds are split over the session's pool, the products banded.
  */
 #ifndef SEGI_OPS_CONV_TAPS_H
 #define SEGI_OPS_CONV_TAPS_H

@@ -1,13 +1,17 @@
 /*
  * ConvTranspose: per image and group, one GEMM computes every kernel tap's
  * contribution (W_g^T x X_g, a column matrix over the input grid) and col2im adds the
- * columns into the output, which starts as the bias.
+ * columns into the output, which starts as the bias; output channels are split over
+ * the session's threads for the col2im.
  */
 #include "ops/gemm.h"
 #include "ops/window.h"
 
 #include <limits.h>
 #include <string.h>
+
+/* Below this many values of work a split over the pool costs more than it saves. */
+#define SPLIT_MIN_VALUES 65536
 
 typedef struct convt_plan {
     segi_window w;   /* image: the output, grid: the input */
@@ -128,6 +132,27 @@ static seg_status convt_infer(segi_op_ctx *ctx)
     return segi_op_set_output(ctx, 0, SEG_DTYPE_F32, p.w.nd + 2, dims);
 }
 
+/* Output channels [begin, end) of one image and group: the bias, plus col2im. */
+typedef struct col2im_job {
+    const convt_plan *p;
+    const float *cols, *bias;  /* bias: the group's, or NULL */
+    float *y;
+} col2im_job;
+
+static void col2im_channels(void *arg, size_t begin, size_t end)
+{
+    const col2im_job *j = arg;
+    int64_t out_size = segi_window_image_size(&j->p->w);
+    int64_t col_size = segi_window_kernel_size(&j->p->w) * segi_window_grid_size(&j->p->w);
+    for (size_t m = begin; m < end; m++) {
+        float *plane = j->y + (int64_t)m * out_size, b = j->bias ? j->bias[m] : 0.0f;
+        for (int64_t i = 0; i < out_size; i++)
+            plane[i] = b;
+        if (j->cols)
+            segi_col2im_add(j->cols + (int64_t)m * col_size, 1, &j->p->w, plane);
+    }
+}
+
 static seg_status convt_run(segi_op_ctx *ctx)
 {
     convt_plan p;
@@ -140,20 +165,23 @@ static seg_status convt_run(segi_op_ctx *ctx)
     int64_t cg = p.c / p.group, mg = p.m / p.group;
     int64_t rows = mg * segi_window_kernel_size(&p.w);
     int64_t in_size = segi_window_grid_size(&p.w), out_size = segi_window_image_size(&p.w);
+    int64_t channel_values = segi_window_kernel_size(&p.w) * in_size + out_size;
     for (int64_t n = 0; n < p.n; n++)
         for (int64_t g = 0; g < p.group; g++) {
             float *yg = y + (n * p.m + g * mg) * out_size;
-            for (int64_t m = 0; m < mg; m++)
-                for (int64_t i = 0; i < out_size; i++)
-                    yg[m * out_size + i] = bias ? bias[g * mg + m] : 0.0f;
-            if (rows == 0 || in_size == 0 || cg == 0)
-                continue;
-            segi_gemm_args args = {.trans_a = true, .m = rows, .n = in_size, .k = cg,
-                                   .alpha = 1.0f, .a = wt + g * cg * rows, .lda = rows,
-                                   .b = x + (n * p.c + g * cg) * in_size, .ldb = in_size,
-                                   .c = ctx->scratch, .ldc = in_size};
-            segi_gemm(ctx->pool, &args);
-            segi_col2im_add(ctx->scratch, mg, &p.w, yg);
+            bool empty = rows == 0 || in_size == 0 || cg == 0;
+            if (!empty) {
+                segi_gemm_args args = {.trans_a = true, .m = rows, .n = in_size, .k = cg,
+                                       .alpha = 1.0f, .a = wt + g * cg * rows, .lda = rows,
+                                       .b = x + (n * p.c + g * cg) * in_size,
+                                       .ldb = in_size, .c = ctx->scratch, .ldc = in_size};
+                segi_gemm(ctx->pool, &args);
+            }
+            /* Channels are independent: each reads its own columns, writes its plane. */
+            col2im_job j = {&p, empty ? NULL : ctx->scratch, bias ? bias + g * mg : NULL, yg};
+            int64_t grain = SPLIT_MIN_VALUES / (channel_values ? channel_values : 1);
+            segi_pool_for(ctx->pool, (size_t)mg, (size_t)(grain > 1 ? grain : 1),
+                          col2im_channels, &j);
         }
     return SEG_OK;
 }

@@ -85,21 +85,47 @@ static void sgemm_rows(segi_pool *pool, int64_t m, int64_t n, int64_t k, const f
     segi_gemm(pool, &g);
 }
 
+/* Products below this many multiply-adds are not worth banding over the pool. */
+#define SMALL_PRODUCT_FMAS ((int64_t)1 << 20)
+
+typedef struct batch_job {
+    const segi_matmul_plan *p;
+    const float *a, *b;
+    float *y;
+    segi_pool *pool;  /* for each product: NULL when batches are split over threads */
+} batch_job;
+
+static void run_batches(void *arg, size_t begin, size_t end)
+{
+    const batch_job *j = arg;
+    const segi_matmul_plan *p = j->p;
+    for (size_t i = begin; i < end; i++) {
+        int64_t ai, bi;
+        segi_matmul_batch(p, (int64_t)i, &ai, &bi);
+        sgemm_rows(j->pool, p->m, p->n, p->k, j->a + ai * p->m * p->k, j->b + bi * p->k * p->n,
+                   j->y + (int64_t)i * p->m * p->n);
+    }
+}
+
 static seg_status matmul_run(segi_op_ctx *ctx)
 {
     segi_matmul_plan p;
     seg_status st = segi_matmul_plan_make(ctx, ctx->in[0], ctx->in[1], &p);
     if (st != SEG_OK)
         return st;
-    const float *a = ctx->in[0]->data, *b = ctx->in[1]->data;
-    float *y = ctx->out[0]->data;
+    batch_job j = {&p, ctx->in[0]->data, ctx->in[1]->data, ctx->out[0]->data, ctx->pool};
     uint64_t t0 = segi_phase_start(ctx);
-    if (p.shared_b)
-        sgemm_rows(ctx->pool, p.batches * p.m, p.n, p.k, a, b, y);
-    for (int64_t i = 0; i < p.batches && !p.shared_b; i++) {
-        int64_t ai, bi;
-        segi_matmul_batch(&p, i, &ai, &bi);
-        sgemm_rows(ctx->pool, p.m, p.n, p.k, a + ai * p.m * p.k, b + bi * p.k * p.n, y + i * p.m * p.n);
+    int64_t threads = segi_pool_threads(ctx->pool);
+    if (p.shared_b) {
+        sgemm_rows(ctx->pool, p.batches * p.m, p.n, p.k, j.a, j.b, j.y);
+    } else if (threads > 1 && p.batches > 1 &&
+               (p.batches >= 4 * threads || p.m * p.n * p.k < SMALL_PRODUCT_FMAS)) {
+        /* Many or small products (attention heads): whole products per thread, which
+         * needs no band edges and wakes the pool once. */
+        j.pool = NULL;
+        segi_pool_for(ctx->pool, (size_t)p.batches, 1, run_batches, &j);
+    } else {
+        run_batches(&j, 0, (size_t)p.batches);
     }
     segi_phase_stop(ctx, SEGI_PHASE_GEMM, t0);
     return SEG_OK;
