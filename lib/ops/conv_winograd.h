@@ -25,7 +25,7 @@
 bool segi_winograd_pays(const segi_conv_shape *s);
 
 /* Scratch bytes for one image and group; false on overflow. */
-bool segi_winograd_scratch(const segi_conv_shape *s, size_t *bytes);
+bool segi_winograd_scratch(const segi_op_ctx *ctx, const segi_conv_shape *s, size_t *bytes);
 
 /* y [mg, grid] = conv of one image and group: x [cg, image], w [mg, cg, 3, 3]. No bias
  * or activation. Transforms are split over ctx->pool. */

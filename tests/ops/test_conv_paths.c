@@ -176,7 +176,8 @@ TEST(winograd_isa_variants_match_the_portable_one)
                         .stride = {1, 1, 1}, .dilation = {1, 1, 1}, .pad0 = {0, 1, 1},
                         .pad1 = {0, 1, 1}};
     size_t bytes = 0;
-    CHECK(segi_winograd_scratch(&s, &bytes));
+    segi_op_ctx ctx = {0};
+    CHECK(segi_winograd_scratch(&ctx, &s, &bytes));
     float *x = malloc((size_t)(c * h * wd) * sizeof *x), *w = malloc((size_t)(m * c * 9) * sizeof *w);
     float *want = malloc((size_t)(m * h * wd) * sizeof *want);
     float *got = malloc((size_t)(m * h * wd) * sizeof *got), *scratch = malloc(bytes);
@@ -185,7 +186,6 @@ TEST(winograd_isa_variants_match_the_portable_one)
         goto out;
     fill(x, (size_t)(c * h * wd), 4);
     fill(w, (size_t)(m * c * 9), 5);
-    segi_op_ctx ctx = {0};
     segi_winograd_isa(&ctx, &s, x, w, want, scratch, SEGI_ISA_PORTABLE);
     for (int isa = SEGI_ISA_PORTABLE + 1; isa <= (int)segi_cpu_isa(); isa++) {
         segi_winograd_isa(&ctx, &s, x, w, got, scratch, (segi_isa)isa);
