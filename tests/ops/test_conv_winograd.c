@@ -135,7 +135,7 @@ static int64_t differences(const float *a, const float *b, int64_t n, float tol)
     return bad;
 }
 
-TEST(isa_variants_and_thread_counts_agree)
+TEST(isa_variants_agree_and_threads_keep_the_bound)
 {
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         const wcase *k = &cases[i];
@@ -153,16 +153,14 @@ TEST(isa_variants_and_thread_counts_agree)
                 CHECK_EQ_INT(differences(want, got, n, 1e-5f), 0);
             free(got);
         }
-        /* Other threads split the tiles into other GEMM widths: OpenBLAS then rounds a
-         * few sums differently (by ~1e-5 after the output transform's gains). */
+        /* Other threads split the tiles into GEMMs of other widths, which OpenBLAS
+         * rounds differently: the same bound, not the same bits. */
         for (int threads = 2; want && threads <= 3; threads++) {
             float *got = run_case(k, x, w, threads, segi_cpu_isa());
-            float *one = run_case(k, x, w, 1, segi_cpu_isa());
-            CHECK(got != NULL && one != NULL);
-            if (got && one)
-                CHECK_EQ_INT(differences(one, got, n, 2e-5f), 0);
+            CHECK(got != NULL);
+            if (got)
+                CHECK(worst_relative_error(k, x, w, got) < REL_TOL);
             free(got);
-            free(one);
         }
         free(x);
         free(w);
@@ -185,6 +183,6 @@ int main(void)
     /* As in a session: the pool's threads each run a single-threaded OpenBLAS. */
     segi_blas_threads_set(1);
     return RUN_TESTS(CASE(matches_a_float64_direct_sum),
-                     CASE(isa_variants_and_thread_counts_agree),
+                     CASE(isa_variants_agree_and_threads_keep_the_bound),
                      CASE(scratch_size_overflow_is_refused));
 }
