@@ -163,20 +163,8 @@ typedef struct wino_isa {
 #define CHUNK 64
 #define CHUNK_COLS (TILE * CHUNK + TILE)
 
-/* Input row y, columns [x0, x0 + n), into dst; points outside read as 0. */
-static void load_row(const float *plane, const segi_window *w, int64_t y, int64_t x0,
-                     int64_t n, float *dst)
-{
-    int64_t iw = w->image[2];
-    int64_t lo = x0 < 0 ? -x0 : 0, hi = iw - x0 < n ? iw - x0 : n;
-    if (y < 0 || y >= w->image[1] || hi <= lo) {
-        memset(dst, 0, (size_t)n * sizeof *dst);
-        return;
-    }
-    memset(dst, 0, (size_t)lo * sizeof *dst);
-    memcpy(dst + lo, plane + y * iw + x0 + lo, (size_t)(hi - lo) * sizeof *dst);
-    memset(dst + hi, 0, (size_t)(n - hi) * sizeof *dst);
-}
+/* Rows above and below the input read from here. */
+static const float zero_row[CHUNK_COLS];
 
 /*
  * The input transform of `n` tiles of one tile row and channel, vectorisable over the
@@ -191,31 +179,46 @@ static void load_row(const float *plane, const segi_window *w, int64_t y, int64_
 CHUNK_FN input_chunk(const float *plane, const segi_window *w, int64_t y0, int64_t x0,
                         int64_t n, float *v, int64_t ld)
 {
-    float in[ALPHA][CHUNK_COLS], bt[ALPHA][CHUNK_COLS], ph[ALPHA][TILE][CHUNK + 1];
-    int64_t cols = TILE * n + TILE;
-    for (int k = 0; k < ALPHA; k++)
-        load_row(plane, w, y0 + k, x0, cols, in[k]);
-    for (int64_t u = 0; u < cols; u++) {
+    float bt[ALPHA][CHUNK_COLS], ph[ALPHA][TILE][CHUNK + 1];
+    int64_t cols = TILE * n + TILE, iw = w->image[2];
+    /* Columns [lo, hi) of the chunk lie inside the input; B^T of padding is 0. */
+    int64_t lo = x0 < 0 ? -x0 : 0, hi = iw - x0 < cols ? iw - x0 : cols;
+    hi = hi > lo ? hi : lo;
+    const float *src[ALPHA];
+    for (int k = 0; k < ALPHA; k++) {
+        int64_t y = y0 + k;
+        src[k] = y >= 0 && y < w->image[1] ? plane + y * iw + x0 + lo : zero_row;
+    }
+    for (int i = 0; i < ALPHA; i++) {
+        memset(bt[i], 0, (size_t)lo * sizeof bt[i][0]);
+        memset(bt[i] + hi, 0, (size_t)(cols - hi) * sizeof bt[i][0]);
+    }
+    for (int64_t u = 0; u < hi - lo; u++) {
         float d[ALPHA], r[ALPHA];
         for (int k = 0; k < ALPHA; k++)
-            d[k] = in[k][u];
+            d[k] = src[k][u];
         bt6(d, r);
         for (int i = 0; i < ALPHA; i++)
-            bt[i][u] = r[i];
+            bt[i][lo + u] = r[i];
     }
     for (int i = 0; i < ALPHA; i++)
         for (int q = 0; q < TILE; q++)
             for (int64_t t = 0; t <= n; t++)
                 ph[i][q][t] = bt[i][TILE * t + q];
     for (int i = 0; i < ALPHA; i++) {
-        float *o = v + i * ALPHA * ld;
-        const float *p0 = ph[i][0], *p1 = ph[i][1], *p2 = ph[i][2], *p3 = ph[i][3];
+        float res[ALPHA][CHUNK];
         for (int64_t t = 0; t < n; t++) {
-            float d[ALPHA] = {p0[t], p1[t], p2[t], p3[t], p0[t + 1], p1[t + 1]}, r[ALPHA];
+            float d[ALPHA], r[ALPHA];
+            for (int q = 0; q < TILE; q++)
+                d[q] = ph[i][q][t];
+            d[4] = ph[i][0][t + 1];
+            d[5] = ph[i][1][t + 1];
             bt6(d, r);
             for (int j = 0; j < ALPHA; j++)
-                o[j * ld + t] = r[j];
+                res[j][t] = r[j];
         }
+        for (int j = 0; j < ALPHA; j++)
+            memcpy(v + (i * ALPHA + j) * ld, res[j], (size_t)n * sizeof *v);
     }
 }
 
@@ -247,12 +250,16 @@ CHUNK_FN kernel_chunk(const float *w, int64_t n, float *u, int64_t ld)
 /*
  * The output transform of `n` tiles of one tile row and output channel: A^T over the
  * products' rows, then across their columns, both elementwise over tiles; the 4x4
- * tiles are then laid side by side into four output rows.
+ * tiles are then laid side by side into (up to) four output rows.
  */
 CHUNK_FN output_chunk(const float *p, int64_t ld, int64_t n, const segi_window *w,
                          int64_t y0, int64_t x0, float *y)
 {
-    float at[TILE][ALPHA][CHUNK], out[TILE][TILE * CHUNK];
+    float at[TILE][ALPHA][CHUNK];
+    /* Rows and columns of the tiles inside the output; the last tile may be partial. */
+    int64_t gh = w->grid[1], gw = w->grid[2];
+    int64_t rows = gh - y0 < TILE ? gh - y0 : TILE;
+    int64_t cols = gw - x0 < TILE * n ? gw - x0 : TILE * n, full = cols / TILE;
     for (int b = 0; b < ALPHA; b++) {
         const float *m = p + b * ld;
         for (int64_t t = 0; t < n; t++) {
@@ -264,7 +271,7 @@ CHUNK_FN output_chunk(const float *p, int64_t ld, int64_t n, const segi_window *
                 at[i][b][t] = r[i];
         }
     }
-    for (int i = 0; i < TILE; i++) {
+    for (int64_t i = 0; i < rows; i++) {
         float o[TILE][CHUNK];
         for (int64_t t = 0; t < n; t++) {
             float v[ALPHA], r[TILE];
@@ -274,15 +281,13 @@ CHUNK_FN output_chunk(const float *p, int64_t ld, int64_t n, const segi_window *
             for (int k = 0; k < TILE; k++)
                 o[k][t] = r[k];
         }
-        for (int64_t t = 0; t < n; t++)
+        float *dst = y + (y0 + i) * gw + x0;
+        for (int64_t t = 0; t < full; t++)
             for (int k = 0; k < TILE; k++)
-                out[i][TILE * t + k] = o[k][t];
+                dst[TILE * t + k] = o[k][t];
+        for (int64_t k = 0; k < cols - TILE * full; k++)
+            dst[TILE * full + k] = o[k][full];
     }
-    int64_t gh = w->grid[1], gw = w->grid[2];
-    int64_t rows = gh - y0 < TILE ? gh - y0 : TILE;
-    int64_t cols = gw - x0 < TILE * n ? gw - x0 : TILE * n;
-    for (int64_t i = 0; i < rows; i++)
-        memcpy(y + (y0 + i) * gw + x0, out[i], (size_t)cols * sizeof *y);
 }
 
 /* Wrappers that compile the always-inline transforms for one target: the loops over
