@@ -47,11 +47,12 @@ static inline void at6(const float *m, float *r)
 bool segi_winograd_pays(const segi_conv_shape *s)
 {
     const segi_window *w = &s->w;
+    int64_t tiles = (w->grid[1] + TILE - 1) / TILE * ((w->grid[2] + TILE - 1) / TILE);
     return w->kernel[0] == 1 && w->image[0] == 1 && w->grid[0] == 1 && w->kernel[1] == 3 &&
            w->kernel[2] == 3 && w->stride[1] == 1 && w->stride[2] == 1 &&
            w->dilation[1] == 1 && w->dilation[2] == 1 &&
            s->c / s->group >= SEGI_WINOGRAD_MIN_CHANNELS &&
-           s->m / s->group >= SEGI_WINOGRAD_MIN_CHANNELS;
+           s->m / s->group >= SEGI_WINOGRAD_MIN_CHANNELS && tiles >= SEGI_WINOGRAD_MIN_TILES;
 }
 
 /*

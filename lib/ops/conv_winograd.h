@@ -20,8 +20,13 @@
  * the multiplies they save. */
 #define SEGI_WINOGRAD_MIN_CHANNELS 16
 
-/* Whether conv `s` takes this path: 2-D 3x3 kernels, stride 1, dilation 1, and at
- * least SEGI_WINOGRAD_MIN_CHANNELS input and output channels per group. */
+/* Below this many 4x4 output tiles (a 20x20 map has 25) the kernel transform, done
+ * per run, costs more than the multiplies saved (docs/conv.md). */
+#define SEGI_WINOGRAD_MIN_TILES 32
+
+/* Whether conv `s` takes this path: 2-D 3x3 kernels, stride 1, dilation 1, at least
+ * SEGI_WINOGRAD_MIN_CHANNELS input and output channels per group and at least
+ * SEGI_WINOGRAD_MIN_TILES output tiles. */
 bool segi_winograd_pays(const segi_conv_shape *s);
 
 /* Scratch bytes for one image and group; false on overflow. */
