@@ -73,8 +73,8 @@ bool segi_winograd_pays(const segi_conv_shape *s)
 #define V_BLOCK_BYTES ((size_t)2 << 20)
 #define V_MAX_BYTES ((size_t)24 << 20)
 #define MIN_BLOCK_TILES 256
-#define U_ALL_BYTES ((size_t)2 << 20)
-#define U_ITEM_BYTES ((size_t)8 << 20)
+#define U_ALL_BYTES ((size_t)4 << 20)
+#define U_ITEM_BYTES ((size_t)16 << 20)
 
 typedef struct wino {
     const segi_window *w;
