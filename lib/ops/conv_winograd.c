@@ -111,8 +111,11 @@ static wino wino_of(const segi_conv_shape *s, int threads)
     g.own_input = v_tile * g.mg <= (int64_t)U_ALL_BYTES;
     g.mb = g.mg;
     if (!g.own_input) {
+        /* At least one item of output channels per thread, so that no two threads
+         * transform the same kernels. */
         int64_t mb = clamp64((int64_t)U_ITEM_BYTES / v_tile / 16 * 16, 16, g.mg);
-        g.mb = round16(ceil_div(g.mg, ceil_div(g.mg, mb)));
+        int64_t items = ceil_div(g.mg, mb) > threads ? ceil_div(g.mg, mb) : threads;
+        g.mb = round16(ceil_div(g.mg, items));
     }
     /* Enough items for every thread. */
     int64_t items = g.own_input ? ceil_div(g.tiles, g.block) : ceil_div(g.mg, g.mb);

@@ -105,8 +105,9 @@ static const wcase cases[] = {
     {16, 16, 10, 9, 0},     /* no padding */
     {16, 20, 70, 70, 1},    /* several blocks of their own input */
     {16, 16, 70, 130, 1},   /* blocks that start inside a tile row */
-    {160, 150, 9, 13, 1},   /* kernels over 2 MiB: shared block input, ragged mb */
-    {400, 40, 36, 40, 1},   /* shared input, one item of output channels */
+    {160, 150, 9, 13, 1},   /* own input, kernels of 3.5 MiB */
+    {1024, 150, 9, 13, 1},  /* kernels over 4 MiB: shared block input, two items (80 + 70) */
+    {256, 160, 36, 40, 1},  /* shared input, one item of output channels, tile ranges */
 };
 
 TEST(matches_a_float64_direct_sum)
