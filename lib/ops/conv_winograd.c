@@ -94,8 +94,8 @@ static int64_t clamp64(int64_t v, int64_t lo, int64_t hi)
     return v < lo ? lo : v > hi ? hi : v;
 }
 
-/* Rounded up to a multiple of 16: products split there give the same sums as whole
- * ones (ops/gemm.h), so results do not depend on the thread count. */
+/* Rounded up to a multiple of 16, as segi_gemm cuts its bands: no product of a split
+ * gets a ragged edge panel the whole one would not have. */
 static int64_t round16(int64_t v) { return (v + 15) / 16 * 16; }
 
 static wino wino_of(const segi_conv_shape *s, int threads)
@@ -104,11 +104,11 @@ static wino wino_of(const segi_conv_shape *s, int threads)
     g.tiles_w = ceil_div(s->w.grid[2], TILE);
     g.tiles = g.tiles_w * ceil_div(s->w.grid[1], TILE);
     int64_t v_tile = ELEMS * (int64_t)sizeof(float) * g.cg;
-    int64_t most = (int64_t)V_MAX_BYTES / v_tile > 0 ? (int64_t)V_MAX_BYTES / v_tile : 1;
-    g.block = clamp64((int64_t)V_BLOCK_BYTES / v_tile, MIN_BLOCK_TILES < most ? MIN_BLOCK_TILES : most, most);
-    g.block = clamp64(g.block, 1, g.tiles);
+    int64_t most = clamp64((int64_t)V_MAX_BYTES / v_tile, 1, g.tiles);
+    g.block = clamp64((int64_t)V_BLOCK_BYTES / v_tile, clamp64(MIN_BLOCK_TILES, 1, most), most);
     g.block = round16(ceil_div(g.tiles, ceil_div(g.tiles, g.block)));
-    g.own_input = v_tile * g.mg <= (int64_t)U_ALL_BYTES;
+    /* U [36, mg, cg] holds as many bytes per output channel as V per tile. */
+    g.own_input = g.mg <= (int64_t)U_ALL_BYTES / v_tile;
     g.mb = g.mg;
     if (!g.own_input) {
         /* At least one item of output channels per thread, so that no two threads
@@ -126,7 +126,8 @@ static wino wino_of(const segi_conv_shape *s, int threads)
 }
 
 /* Per slot: U [36, mb, cg], P [36, mb, sub] and, for items with their own input,
- * V [36, cg, sub]; then the shared V [36, cg, block] otherwise. In floats. */
+ * V [36, cg, sub]; the shared V [36, cg, block] otherwise. In floats; false on
+ * overflow. */
 static bool slot_floats(const wino *g, size_t *slot, size_t *shared)
 {
     size_t u, p, v;
@@ -134,9 +135,10 @@ static bool slot_floats(const wino *g, size_t *slot, size_t *shared)
         !segi_size_mul3(ELEMS, (size_t)g->mb, (size_t)g->sub, &p) ||
         !segi_size_mul3(ELEMS, (size_t)g->cg, (size_t)(g->own_input ? g->sub : g->block), &v))
         return false;
-    *slot = u + p + (g->own_input ? v : 0);
     *shared = g->own_input ? 0 : v;
-    return *slot >= u && *slot >= p;
+    v = g->own_input ? v : 0;
+    *slot = u + p + v;
+    return u + p >= u && *slot >= v;
 }
 
 bool segi_winograd_scratch(const segi_op_ctx *ctx, const segi_conv_shape *s, size_t *bytes)
@@ -170,6 +172,9 @@ typedef struct wino_isa {
 /* Rows above and below the input read from here. */
 static const float zero_row[CHUNK_COLS];
 
+/* The chunk transforms are compiled once per ISA (see the variants below). */
+#define CHUNK_FN static inline __attribute__((always_inline)) void
+
 /*
  * The input transform of `n` tiles of one tile row and channel, vectorisable over the
  * tiles: B^T down the six input rows is elementwise over columns; splitting the result
@@ -177,9 +182,6 @@ static const float zero_row[CHUNK_COLS];
  * across the columns is elementwise over tiles too. v[e * ld + t] gets element e of
  * tile t.
  */
-/* The chunk transforms are compiled once per ISA (see the variants below). */
-#define CHUNK_FN static inline __attribute__((always_inline)) void
-
 CHUNK_FN input_chunk(const float *plane, const segi_window *w, int64_t y0, int64_t x0,
                         int64_t n, float *v, int64_t ld)
 {
@@ -442,13 +444,15 @@ static void own_input_items(void *arg, size_t begin, size_t end)
     const wino *g = j->g;
     int64_t items = ceil_div(g->tiles, g->block) * g->split;
     for (size_t s = begin; s < end && (int64_t)s < items; s++) {
-        float *u = slot_of(j, s), *p = u + ELEMS * g->mg * g->cg, *v = p + ELEMS * g->mg * g->sub;
+        float *u = slot_of(j, s), *p = u + ELEMS * g->mg * g->cg;
+        float *v = p + ELEMS * g->mg * g->sub;
         uint64_t t = segi_phase_start(j->ctx);
         transform_kernels(j, 0, g->mg, u);
         for (int64_t i = (int64_t)s; i < items; i += g->slots) {
-            int64_t b0 = i / g->split * g->block, nb = g->tiles - b0 < g->block ? g->tiles - b0 : g->block;
-            int64_t r0 = i % g->split * g->sub, nt = nb - r0 < g->sub ? nb - r0 : g->sub;
-            if (nt <= 0)
+            int64_t b0 = i / g->split * g->block, r0 = i % g->split * g->sub;
+            int64_t nb = clamp64(g->tiles - b0, 0, g->block);
+            int64_t nt = clamp64(nb - r0, 0, g->sub);
+            if (nt == 0)
                 continue;
             transform_input(j, 0, g->cg, b0 + r0, nt, v, nt);
             item_phase(j, SEGI_PHASE_TRANSFORM, &t);
@@ -471,9 +475,8 @@ static void shared_input_items(void *arg, size_t begin, size_t end)
         float *u = slot_of(j, s), *p = u + ELEMS * g->mb * g->cg;
         for (int64_t i = (int64_t)s; i < items; i += g->slots) {
             int64_t m0 = i / g->split * g->mb, r0 = i % g->split * g->sub;
-            int64_t nm = g->mg - m0 < g->mb ? g->mg - m0 : g->mb;
-            int64_t nt = j->nb - r0 < g->sub ? j->nb - r0 : g->sub;
-            if (nt <= 0)
+            int64_t nm = clamp64(g->mg - m0, 0, g->mb), nt = clamp64(j->nb - r0, 0, g->sub);
+            if (nt == 0)
                 continue;
             uint64_t t = segi_phase_start(j->ctx);
             transform_kernels(j, m0, nm, u);

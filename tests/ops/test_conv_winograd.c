@@ -173,7 +173,9 @@ TEST(scratch_size_overflow_is_refused)
 {
     wcase k = {1, 1, 8, 8, 1};
     segi_conv_shape s = shape_of(&k);
-    s.c = s.m = (int64_t)1 << 40;
+    /* U of one 16-channel item: 36 x 16 x 2^54 floats, more bytes than size_t holds. */
+    s.c = (int64_t)1 << 54;
+    s.m = 64;
     segi_op_ctx ctx = {0};
     size_t bytes = 0;
     CHECK(!segi_winograd_scratch(&ctx, &s, &bytes));
