@@ -155,7 +155,6 @@ bool segi_winograd_scratch(const segi_op_ctx *ctx, const segi_conv_shape *s, siz
 
 /* The transforms of one ISA. */
 typedef struct wino_isa {
-    void (*kernels)(const float *, int64_t, float *, int64_t);
     void (*input)(const float *, const segi_window *, int64_t, int64_t, int64_t, float *,
                   int64_t);
     void (*output)(const float *, int64_t, int64_t, const segi_window *, int64_t, int64_t,
@@ -296,13 +295,10 @@ CHUNK_FN output_chunk(const float *p, int64_t ld, int64_t n, const segi_window *
     }
 }
 
-/* Wrappers that compile the always-inline transforms for one target: the loops over
- * tiles and kernels vectorise at the target's width. */
+/* Wrappers that compile the always-inline tile transforms for one target: the loops
+ * over tiles vectorise at the target's width. The kernel transform is compiled once:
+ * with FMA contraction in the variants, U itself would differ between ISAs. */
 #define WINO_VARIANT(name, attr)                                                          \
-    attr static void kernels_##name(const float *w, int64_t n, float *u, int64_t ld)     \
-    {                                                                                     \
-        kernel_chunk(w, n, u, ld);                                                        \
-    }                                                                                     \
     attr static void input_##name(const float *plane, const segi_window *w, int64_t y0,  \
                                   int64_t x0, int64_t n, float *v, int64_t ld)           \
     {                                                                                     \
@@ -324,12 +320,12 @@ static wino_isa wino_isa_of(segi_isa isa)
 {
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
     if (isa == SEGI_ISA_AVX512)
-        return (wino_isa){kernels_avx512, input_avx512, output_avx512};
+        return (wino_isa){input_avx512, output_avx512};
     if (isa == SEGI_ISA_AVX2)
-        return (wino_isa){kernels_avx2, input_avx2, output_avx2};
+        return (wino_isa){input_avx2, output_avx2};
 #endif
     (void)isa;
-    return (wino_isa){kernels_portable, input_portable, output_portable};
+    return (wino_isa){input_portable, output_portable};
 }
 
 /* One convolution's arguments for the pool loops. */
@@ -376,7 +372,7 @@ static void transform_kernels(const wino_job *j, int64_t m0, int64_t nm, float *
     int64_t cg = j->g->cg;
     for (int64_t m = 0; m < nm; m++)
         for (int64_t c = 0; c < cg; c += KLANES)
-            j->isa.kernels(j->w + ((m0 + m) * cg + c) * 9, cg - c < KLANES ? cg - c : KLANES,
+            kernel_chunk(j->w + ((m0 + m) * cg + c) * 9, cg - c < KLANES ? cg - c : KLANES,
                            u + m * cg + c, nm * cg);
 }
 
