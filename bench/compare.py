@@ -4,8 +4,10 @@
 Both runtimes are started as servers (`seg bench --serve`, `node bench/ort_run.js
 --serve`), load the model, warm up, and are then asked for single timed runs in
 alternation (A B B A A B ...), so that both see the same machine state. Reports median
-and min latency, the ratio libseg / ORT, load time, peak RSS and the max-abs difference
-of their outputs.
+and min latency, the ratio libseg / ORT, load time, peak RSS, the max-abs difference
+of their outputs and whether libseg's output is within the project's parity tolerance
+(max-abs <= 1e-4 x the reference output's range, as tests/parity checks) of ORT's and,
+when the models folder has NAME.expected.npy, of PyTorch's.
 
     /usr/bin/python3 bench/compare.py --seg build-bench/tools/seg/seg \
         --models bench/.cache/models --threads 1,2 --runs 10 [--names a,b] \
@@ -54,15 +56,34 @@ class Server:
         return rss
 
 
-def max_abs_diff(dir_a, dir_b):
-    fa, fb = sorted(os.listdir(dir_a)), sorted(os.listdir(dir_b))
-    worst = 0.0
-    for a, b in zip(fa, fb):
-        x, y = np.load(os.path.join(dir_a, a)), np.load(os.path.join(dir_b, b))
+# Parity tolerance: max-abs error per unit of the reference output's range (tests/parity).
+TOL = 1e-4
+
+
+def load_outputs(folder):
+    return [np.load(os.path.join(folder, f)) for f in sorted(os.listdir(folder))]
+
+
+def parity(got, want):
+    """(max-abs difference, its share of the tolerance): the worst over the outputs of
+    max-abs and of max-abs / (TOL x the reference output's range)."""
+    if len(got) != len(want):
+        return float("inf"), float("inf")
+    worst, share = 0.0, 0.0
+    for x, y in zip(got, want):
         if x.shape != y.shape:
-            return float("inf")
-        worst = max(worst, float(np.max(np.abs(x.astype(np.float64) - y))) if x.size else 0.0)
-    return worst
+            return float("inf"), float("inf")
+        if not x.size:
+            continue
+        diff = float(np.max(np.abs(x.astype(np.float64) - y)))
+        span = TOL * (float(np.max(y)) - float(np.min(y)))
+        worst = max(worst, diff)
+        share = max(share, diff / span if span > 0 else (0.0 if diff == 0 else float("inf")))
+    return worst, share
+
+
+def tolerance_cell(share):
+    return f"{share:.2g} {'pass' if share <= 1 else 'FAIL'}"
 
 
 def compare(seg, model, inp, threads, runs, avx512):
@@ -84,10 +105,14 @@ def compare(seg, model, inp, threads, runs, avx512):
         da, db = os.path.join(tmp, "seg"), os.path.join(tmp, "ort")
         a.ask("write " + da, "ok")
         b.ask("write " + db, "ok")
-        diff = max_abs_diff(da, db)
+        got = load_outputs(da)
+        diff, share = parity(got, load_outputs(db))
+    expected = model[:-len(".onnx")] + ".expected.npy"
+    torch = parity(got[:1], [np.load(expected)]) if os.path.exists(expected) else None
     row = {"seg_med": statistics.median(ta), "seg_min": min(ta),
            "ort_med": statistics.median(tb), "ort_min": min(tb),
-           "seg_load": a.load_ms, "ort_load": b.load_ms, "diff": diff}
+           "seg_load": a.load_ms, "ort_load": b.load_ms, "diff": diff, "share": share,
+           "torch": torch}
     row["seg_rss"], row["ort_rss"] = a.close(), b.close()
     row["ratio"] = row["seg_med"] / row["ort_med"]
     return row
@@ -123,7 +148,8 @@ def main():
            f"OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', '(unset)')}")
     head = ("| model | threads | libseg median ms | libseg min ms | ORT median ms | ORT min ms "
             "| libseg / ORT | load ms (libseg / ORT) | peak RSS MB (libseg / ORT) "
-            "| max-abs diff |\n|---|---|---|---|---|---|---|---|---|---|")
+            "| max-abs diff | / tolerance | max-abs vs PyTorch | / tolerance |\n"
+            "|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     lines = [f"OpenBLAS: {env}", "", head]
     print("\n".join(lines), flush=True)
     for name in names:
@@ -136,9 +162,11 @@ def main():
                         f"{r['ort_med']:.1f} | {r['ort_min']:.1f} | {r['ratio']:.2f} | "
                         f"{r['seg_load']:.0f} / {r['ort_load']:.0f} | "
                         f"{r['seg_rss'] / 1024:.0f} / {r['ort_rss'] / 1024:.0f} | "
-                        f"{r['diff']:.2g} |")
+                        f"{r['diff']:.2g} | {tolerance_cell(r['share'])} | " +
+                        (f"{r['torch'][0]:.2g} | {tolerance_cell(r['torch'][1])} |"
+                         if r["torch"] else "- | - |"))
             except Exception as e:  # one failing model must not hide the others
-                line = f"| {name} | {t} | failed: {e} | | | | | | | |"
+                line = f"| {name} | {t} | failed: {e} |" + " |" * 10
             print(line, flush=True)
             lines.append(line)
     if args.markdown:

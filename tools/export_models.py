@@ -12,7 +12,7 @@ the PyTorch output:  NAME.onnx  NAME.input.npy  NAME.expected.npy.
 
 "small" versions keep each architecture's operator mix (torchvision's own blocks where
 they take a width) at a fraction of the channels, so that together they stay well under
-2 MB. Two derived variants come from ONNX graph rewriting:
+2 MB (1.9 MB with conv_paths). Two derived variants come from ONNX graph rewriting:
   unet_fp16        float16 initializers, each followed by Cast(to=float)
   segformer_int8   dynamic int8 quantisation of MatMul weights (DynamicQuantizeLinear +
                    MatMulInteger), the pattern onnxruntime's quantize_dynamic emits.
@@ -31,7 +31,7 @@ import torch.nn.functional as F
 import torchvision
 from onnx import helper, numpy_helper, TensorProto
 from torchvision.models._utils import IntermediateLayerGetter
-from torchvision.models.resnet import Bottleneck
+from torchvision.models.resnet import BasicBlock, Bottleneck
 from torchvision.models.segmentation.deeplabv3 import ASPP, DeepLabV3
 from torchvision.models.segmentation.fcn import FCN, FCNHead
 from torchvision.models.segmentation.lraspp import LRASPP
@@ -50,9 +50,9 @@ class OutOnly(nn.Module):
         return self.net(x)["out"]
 
 
-def conv_bn_relu(cin, cout, k=3, stride=1, dilation=1):
+def conv_bn_relu(cin, cout, k=3, stride=1, dilation=1, groups=1):
     pad = dilation * (k // 2)
-    return nn.Sequential(nn.Conv2d(cin, cout, k, stride, pad, dilation, bias=False),
+    return nn.Sequential(nn.Conv2d(cin, cout, k, stride, pad, dilation, groups, bias=False),
                          nn.BatchNorm2d(cout), nn.ReLU(inplace=True))
 
 
@@ -256,6 +256,35 @@ class SegFormerBlock(nn.Module):
         return F.interpolate(logits, size=size, mode="bilinear", align_corners=False)
 
 
+class ConvPaths(nn.Module):
+    """A residual stack that sends convolutions down each of libseg's Conv paths
+    (docs/conv.md), deep enough for Winograd's rounding to accumulate: ResNet basic
+    blocks of 3x3 convs with `width` channels at full and half resolution and a grouped
+    3x3 (Winograd, 16 channels per group), a stride-2 3x3 (im2col), a 3x3 with
+    dilation 12 on the half-resolution map (per-tap GEMMs: about 56 % of taps land
+    inside), a depthwise 3x3 and 1x1 convs (direct GEMM). The input's sides are not
+    multiples of 4, so Winograd's edge tiles are clipped."""
+
+    def __init__(self, nc, width=32):
+        super().__init__()
+        self.stem = conv_bn_relu(3, width)
+        self.full = nn.Sequential(BasicBlock(width, width), BasicBlock(width, width),
+                                  conv_bn_relu(width, width, groups=2))
+        self.down = conv_bn_relu(width, width, stride=2)
+        self.coarse = BasicBlock(width, width)
+        self.dilated = conv_bn_relu(width, width, dilation=12)
+        self.depthwise = conv_bn_relu(width, width, groups=width)
+        self.pointwise = conv_bn_relu(width, width, k=1)
+        self.head = nn.Conv2d(width, nc, 1)
+        for m in self.modules():
+            if isinstance(m, nn.Conv2d):  # ResNet's initialisation: activations keep their scale
+                nn.init.kaiming_normal_(m.weight, mode="fan_out", nonlinearity="relu")
+
+    def forward(self, x):
+        h = self.coarse(self.down(self.full(self.stem(x))))
+        return self.head(self.pointwise(self.depthwise(self.dilated(h)) + h))
+
+
 # ---- the catalogue ----------------------------------------------------------
 
 def tv(name, nc):
@@ -271,6 +300,7 @@ SMALL = {
     "unet": (lambda: UNet(3, (8, 16, 24)), (1, 3, 48, 48), 13, True),
     "nested_unet": (lambda: NestedUNet(6, 8), (1, 3, 40, 40), 13, False),
     "segformer": (lambda: SegFormerBlock(3, 32), (1, 3, 32, 32), 17, False),
+    "conv_paths": (lambda: ConvPaths(5), (1, 3, 58, 70), 13, False),
 }
 
 FULL = {

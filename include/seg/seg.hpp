@@ -10,10 +10,11 @@
  *
  * Ownership. Every C handle the caller owns is a move-only class whose destructor calls
  * the matching *_destroy (model, session, options, profile, tensor, result, semantic,
- * instances, panoptic, rle). What the C API lends (session outputs, a result's
- * semantic / instances / panoptic parts, label and id maps) comes back as a *_view: a
- * copyable, non-owning pointer that is valid as long as the C contract says (until
- * the owner is destroyed, or for session outputs until the next run).
+ * instances, panoptic, rle, sequence). What the C API lends (session outputs, a
+ * result's semantic / instances / panoptic parts, label and id maps, a sequence's
+ * frame results) comes back as a *_view: a copyable, non-owning pointer that is valid
+ * as long as the C contract says (until the owner is destroyed, for session outputs
+ * until the next run, for a sequence's result until its next push or reset).
  *
  * Errors. A failing call throws seg::error, which carries the seg_status (status())
  * and seg_last_error()'s message (what()); the message is copied because the C text is
@@ -472,6 +473,8 @@ public:
     size_t count() const noexcept { return seg_instances_count(c()); }
     int64_t class_id(size_t i) const noexcept { return seg_instances_class(c(), i); }
     float score(size_t i) const noexcept { return seg_instances_score(c(), i); }
+    /** Track id (>= 1) in a sequence's results, 0 elsewhere (seg_instances_track_id). */
+    int64_t track_id(size_t i) const noexcept { return seg_instances_track_id(c(), i); }
     std::array<float, 4> box(size_t i) const
     {
         std::array<float, 4> b{};
@@ -575,21 +578,29 @@ inline panoptic panoptic_from_fpn(tensor_view semantic_labels, instances_view in
         semantic_labels.c_tensor(), inst.handle(), params));
 }
 
-/** What seg_run_image() produced; its parts are views into it. */
-class result {
+namespace detail {
+
+template <class D>
+class result_api {
 public:
-    explicit result(seg_result *r) noexcept : h_(r) {}
-    seg_task task() const noexcept { return seg_result_task(h_.get()); }
-    semantic_view semantic() const noexcept { return semantic_view(seg_result_semantic(h_.get())); }
+    seg_task task() const noexcept { return seg_result_task(c()); }
+    semantic_view semantic() const noexcept { return semantic_view(seg_result_semantic(c())); }
     instances_view instances() const noexcept
     {
-        return instances_view(seg_result_instances(h_.get()));
+        return instances_view(seg_result_instances(c()));
     }
-    panoptic_view panoptic() const noexcept { return panoptic_view(seg_result_panoptic(h_.get())); }
+    panoptic_view panoptic() const noexcept { return panoptic_view(seg_result_panoptic(c())); }
 
 private:
-    detail::unique<seg_result, seg_result_destroy> h_;
+    const seg_result *c() const noexcept { return static_cast<const D &>(*this).handle(); }
 };
+
+} // namespace detail
+
+/** What seg_run_image() produced; its parts are views into it. */
+using result = detail::owned<seg_result, seg_result_destroy, detail::result_api>;
+/** A borrowed result: a sequence's frame (seg::sequence::push). */
+using result_view = detail::view<seg_result, detail::result_api>;
 
 /** Image -> result as the profile says (seg_run_image). */
 inline result run_image(const model &m, session &s, const profile &p, tensor_view image)
@@ -597,6 +608,50 @@ inline result run_image(const model &m, session &s, const profile &p, tensor_vie
     return result(detail::out<seg_result>(seg_run_image,
         m.c_model(), s.c_session(), p.c_profile(), image.c_tensor()));
 }
+
+/**
+ * Frames (video, streams) through one model, session and profile, with temporal
+ * smoothing and tracking (seg_sequence.h, docs/sequences.md). The model, session and
+ * profile are borrowed: they must outlive the sequence, and the session must not run
+ * elsewhere while a push runs. One thread at a time.
+ */
+class sequence {
+public:
+    sequence(const model &m, session &s, const profile &p)
+    {
+        h_ = decltype(h_)(detail::out<seg_sequence>(seg_sequence_create,
+            m.c_model(), s.c_session(), p.c_profile()));
+    }
+    /** SEG_SEQUENCE_SMOOTHING or SEG_SEQUENCE_IOU_THRESHOLD, from the next frame. */
+    sequence &set_double(seg_sequence_option key, double value)
+    {
+        check(seg_sequence_set_double(h_.get(), key, value));
+        return *this;
+    }
+    /** SEG_SEQUENCE_MAX_MISSED, from the next frame. */
+    sequence &set_int(seg_sequence_option key, int64_t value)
+    {
+        check(seg_sequence_set_int(h_.get(), key, value));
+        return *this;
+    }
+    /** Run the next frame. Its result is borrowed until the next successful push,
+     *  reset() or the sequence's end; a failed push throws and leaves the previous
+     *  frame's result valid. */
+    result_view push(tensor_view image)
+    {
+        const seg_result *r = nullptr;
+        check(seg_sequence_push(h_.get(), image.c_tensor(), &r));
+        return result_view(r);
+    }
+    /** Start over as at a scene cut; track ids keep counting. */
+    void reset() noexcept { seg_sequence_reset(h_.get()); }
+    /** Frames pushed successfully since creation (resets do not restart it). */
+    int64_t frame_count() const noexcept { return seg_sequence_frame_count(h_.get()); }
+    seg_sequence *c_sequence() noexcept { return h_.get(); }
+
+private:
+    detail::unique<seg_sequence, seg_sequence_destroy> h_;
+};
 
 } // namespace seg
 

@@ -98,13 +98,15 @@ static void map_portable(const segi_fused_act *act, float bias, const float *x, 
 #include <immintrin.h>
 
 /* max(lo, v) and min(hi, v) return v when it is NaN and pick exactly as the portable
- * comparisons do (v < lo ? lo : v), so the results are identical; no FMA is used. */
+ * comparisons do (v < lo ? lo : v), so the results are identical; no FMA is used
+ * (hard_swish's gate a * v + b is a product rounded, then a sum, as in map_portable). */
 __attribute__((target("avx2"))) static size_t map_avx2(const segi_fused_act *act,
                                                        float bias, const float *x,
                                                        float *y, size_t n)
 {
     const __m256 b = _mm256_set1_ps(bias), zero = _mm256_setzero_ps();
     const __m256 lo = _mm256_set1_ps(act->a), hi = _mm256_set1_ps(act->b);
+    const __m256 one = _mm256_set1_ps(1.0f);
     size_t i = 0;
     for (; i + 8 <= n; i += 8) {
         __m256 v = _mm256_add_ps(_mm256_loadu_ps(x + i), b);
@@ -114,6 +116,11 @@ __attribute__((target("avx2"))) static size_t map_avx2(const segi_fused_act *act
         case SEGI_ACT_LEAKY_RELU:
             v = _mm256_blendv_ps(v, _mm256_mul_ps(v, lo), _mm256_cmp_ps(v, zero, _CMP_LT_OQ));
             break;
+        case SEGI_ACT_HARD_SWISH: {
+            __m256 gate = _mm256_add_ps(_mm256_mul_ps(lo, v), hi);
+            v = _mm256_mul_ps(v, _mm256_min_ps(one, _mm256_max_ps(zero, gate)));
+            break;
+        }
         default: break;
         }
         _mm256_storeu_ps(y + i, v);
@@ -127,6 +134,7 @@ __attribute__((target("avx512f"))) static size_t map_avx512(const segi_fused_act
 {
     const __m512 b = _mm512_set1_ps(bias), zero = _mm512_setzero_ps();
     const __m512 lo = _mm512_set1_ps(act->a), hi = _mm512_set1_ps(act->b);
+    const __m512 one = _mm512_set1_ps(1.0f);
     size_t i = 0;
     for (; i + 16 <= n; i += 16) {
         __m512 v = _mm512_add_ps(_mm512_loadu_ps(x + i), b);
@@ -136,6 +144,11 @@ __attribute__((target("avx512f"))) static size_t map_avx512(const segi_fused_act
         case SEGI_ACT_LEAKY_RELU:
             v = _mm512_mask_mul_ps(v, _mm512_cmp_ps_mask(v, zero, _CMP_LT_OQ), v, lo);
             break;
+        case SEGI_ACT_HARD_SWISH: {
+            __m512 gate = _mm512_add_ps(_mm512_mul_ps(lo, v), hi);
+            v = _mm512_mul_ps(v, _mm512_min_ps(one, _mm512_max_ps(zero, gate)));
+            break;
+        }
         default: break;
         }
         _mm512_storeu_ps(y + i, v);
@@ -149,8 +162,7 @@ void segi_act_map(segi_isa isa, const segi_fused_act *act, float bias, const flo
 {
     size_t done = 0;
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-    bool vec = act->kind == SEGI_ACT_NONE || act->kind == SEGI_ACT_RELU ||
-               act->kind == SEGI_ACT_CLIP || act->kind == SEGI_ACT_LEAKY_RELU;
+    bool vec = act->kind != SEGI_ACT_SILU && act->kind != SEGI_ACT_SIGMOID;
     if (vec && isa == SEGI_ISA_AVX512)
         done = map_avx512(act, bias, x, y, n);
     else if (vec && isa == SEGI_ISA_AVX2)

@@ -39,10 +39,10 @@ seg_status segi_fused_act_parse(const segi_op_ctx *ctx, segi_fused_act *act);
 void segi_fused_act_apply(const segi_fused_act *act, float bias, float *y, size_t n);
 
 /* y[i] = act(x[i] + bias) (y may be x) with the variant for `isa` (tests call each):
- * AVX2 and AVX-512 variants vectorise none, relu, clip and leaky_relu, with results
- * identical to the portable code (no FMA, NaN passes through the same way); the other
- * activations always take the portable code. A bias of -0.0f leaves every x as it is,
- * -0.0 included: the element-wise Relu, Clip and LeakyRelu use it. */
+ * AVX2 and AVX-512 variants vectorise none, relu, clip, leaky_relu and hard_swish, with
+ * results identical to the portable code (no FMA, NaN passes through the same way);
+ * silu and sigmoid always take the portable code. A bias of -0.0f leaves every x as it
+ * is, -0.0 included: the element-wise Relu, Clip, LeakyRelu and HardSwish use it. */
 void segi_act_map(segi_isa isa, const segi_fused_act *act, float bias, const float *x,
                   float *y, size_t n);
 

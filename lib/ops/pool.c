@@ -4,10 +4,92 @@
  * global pools are a window as large as the input. MaxPool on int8 / uint8 pools the
  * values converted to float (exact) in scratch.
  */
+#include "ops/pool.h"
 #include "ops/window.h"
 
 #include <math.h>
 #include <string.h>
+
+/* Output rows whose windows read up to this many input rows take segi_pool_row. */
+#define POOL_VEC_ROWS 16
+
+/* The variants (see conv_depthwise.c): 4-float vectors, AVX2, AVX-512. */
+typedef float v4f __attribute__((vector_size(16)));
+typedef int32_t v4i __attribute__((vector_size(16)));
+
+static inline v4f max_v4f(v4f v, v4f acc)
+{
+    v4i gt = v > acc;
+    return (v4f)(((v4i)v & gt) | ((v4i)acc & ~gt));
+}
+
+#define PR_NAME row_portable
+#define PR_BLOCK block_portable
+#define PR_TARGET
+#define PR_V v4f
+#define PR_W 4
+#define PR_MAX max_v4f
+#define PR_EVENS(lo, hi) __builtin_shufflevector(lo, hi, 0, 2, 5, 7)
+#include "ops/pool_row.h"
+#undef PR_NAME
+#undef PR_BLOCK
+#undef PR_TARGET
+#undef PR_V
+#undef PR_W
+#undef PR_MAX
+#undef PR_EVENS
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+
+#define PR_NAME row_avx2
+#define PR_BLOCK block_avx2
+#define PR_TARGET __attribute__((target("avx2")))
+#define PR_V __m256
+#define PR_W 8
+#define PR_MAX _mm256_max_ps
+#define PR_EVENS(lo, hi) __builtin_shufflevector(lo, hi, 0, 2, 4, 6, 9, 11, 13, 15)
+#include "ops/pool_row.h"
+#undef PR_NAME
+#undef PR_BLOCK
+#undef PR_TARGET
+#undef PR_V
+#undef PR_W
+#undef PR_MAX
+#undef PR_EVENS
+
+#define PR_NAME row_avx512
+#define PR_BLOCK block_avx512
+#define PR_TARGET __attribute__((target("avx512f")))
+#define PR_V __m512
+#define PR_W 16
+#define PR_MAX _mm512_max_ps
+#define PR_EVENS(lo, hi)                                                                \
+    __builtin_shufflevector(lo, hi, 0, 2, 4, 6, 8, 10, 12, 14, 17, 19, 21, 23, 25, 27,   \
+                            29, 31)
+#include "ops/pool_row.h"
+#undef PR_NAME
+#undef PR_BLOCK
+#undef PR_TARGET
+#undef PR_V
+#undef PR_W
+#undef PR_MAX
+#undef PR_EVENS
+#endif
+
+int64_t segi_pool_row(segi_isa isa, const float *const *rows, int n_rows, int64_t kernel,
+                      int64_t stride, bool max, float divisor, int64_t n, float *y)
+{
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+    if (isa == SEGI_ISA_AVX512)
+        return row_avx512(rows, n_rows, kernel, stride, max, divisor, n, y);
+    if (isa == SEGI_ISA_AVX2)
+        return row_avx2(rows, n_rows, kernel, stride, max, divisor, n, y);
+#else
+    (void)isa;
+#endif
+    return row_portable(rows, n_rows, kernel, stride, max, divisor, n, y);
+}
 
 typedef enum pool_kind { POOL_MAX, POOL_AVG } pool_kind;
 
@@ -16,6 +98,7 @@ typedef struct pool_plan {
     pool_kind kind;
     bool include_pad;
     bool column_major;  /* MaxPool storage_order 1: Indices count the last axis slowest */
+    bool global;        /* GlobalAveragePool, GlobalMaxPool */
     int64_t planes;     /* N * C */
 } pool_plan;
 
@@ -93,9 +176,66 @@ typedef struct pool_job {
     int64_t *idx;
 } pool_job;
 
+/*
+ * Outputs [in_lo, in_hi) of one row, whose windows lie inside the image along the row,
+ * with segi_pool_row when it applies (no Indices, stride 1 or 2, no dilation along the
+ * row, few input rows); returns how many it did.
+ */
+static int64_t vector_row(const pool_plan *p, const float *xc, const axis_taps *t,
+                          int64_t in_lo, int64_t in_hi, float *y)
+{
+    const segi_window *w = &p->w;
+    int64_t rows = (t[0].hi - t[0].lo) * (t[1].hi - t[1].lo);
+    if (in_hi <= in_lo || w->dilation[2] != 1 || w->stride[2] > 2 || rows < 1 ||
+        rows > POOL_VEC_ROWS)
+        return 0;
+    const float *x[POOL_VEC_ROWS];
+    int n = 0;
+    for (int64_t td = t[0].lo; td < t[0].hi; td++)
+        for (int64_t th = t[1].lo; th < t[1].hi; th++) {
+            int64_t pd = t[0].start + td * w->dilation[0];
+            int64_t ph = t[1].start + th * w->dilation[1];
+            x[n++] = xc + (pd * w->image[1] + ph) * w->image[2] + in_lo * w->stride[2] -
+                     w->pad0[2];
+        }
+    int64_t divisor = p->include_pad ? t[0].padded * t[1].padded : rows;
+    return segi_pool_row(segi_cpu_isa(), x, n, w->kernel[2], w->stride[2],
+                         p->kind == POOL_MAX, (float)(divisor * w->kernel[2]),
+                         in_hi - in_lo, y + in_lo);
+}
+
+/*
+ * Global pools of planes [c, c + GLOBAL_LANES): each plane folds its values in order as
+ * pool_window does, and the planes' folds are interleaved so that they overlap instead
+ * of waiting on one chain of dependent additions or comparisons.
+ */
+#define GLOBAL_LANES 4
+
+static void global_planes(const pool_plan *p, const float *x, int64_t c, float *y)
+{
+    int64_t n = segi_window_image_size(&p->w);
+    const float *xc[GLOBAL_LANES];
+    float acc[GLOBAL_LANES];
+    for (int l = 0; l < GLOBAL_LANES; l++) {
+        xc[l] = x + (c + l) * n;
+        acc[l] = p->kind == POOL_MAX ? xc[l][0] : 0.0f;
+    }
+    for (int64_t i = p->kind == POOL_MAX; i < n; i++)
+        for (int l = 0; l < GLOBAL_LANES; l++) {
+            float v = xc[l][i];
+            if (p->kind == POOL_AVG)
+                acc[l] += v;
+            else if (v > acc[l])
+                acc[l] = v;
+        }
+    for (int l = 0; l < GLOBAL_LANES; l++)
+        y[c + l] = p->kind == POOL_MAX ? acc[l] : acc[l] / (float)n;
+}
+
 /* Pool planes [c0, c1): x [planes, image], y [planes, grid], idx (optional) likewise.
  * The taps of the first two axes are found once per output row, and those of the last
- * axis once per plane for the interior, where every tap is inside the image. */
+ * axis once per plane for the interior, where every tap is inside the image; without
+ * Indices, the interior of a row takes vector_row. */
 static void pool_range(void *ctx, size_t c0, size_t c1)
 {
     const pool_job *j = ctx;
@@ -109,21 +249,28 @@ static void pool_range(void *ctx, size_t c0, size_t c1)
     int64_t in_lo = ceil_div_pos(w->pad0[2], s);  /* interior: [in_lo, in_hi) */
     int64_t in_hi = w->image[2] - span + w->pad0[2] <= 0
                         ? 0 : min64(w->grid[2], ceil_div_pos(w->image[2] - span + w->pad0[2], s));
-    for (int64_t c = (int64_t)c0; c < (int64_t)c1; c++) {
+    int64_t c = (int64_t)c0;
+    for (; p->global && in_size > 0 && c + GLOBAL_LANES <= (int64_t)c1; c += GLOBAL_LANES)
+        global_planes(p, x, c, y);
+    for (; c < (int64_t)c1; c++) {
         const float *xc = x + c * in_size;
         int64_t at = c * out_size;
         for (int64_t od = 0; od < w->grid[0]; od++)
-            for (int64_t oh = 0; oh < w->grid[1]; oh++) {
+            for (int64_t oh = 0; oh < w->grid[1]; oh++, at += w->grid[2]) {
                 axis_taps t[3] = {taps_of(w, 0, od), taps_of(w, 1, oh)};
-                for (int64_t ow = 0; ow < w->grid[2]; ow++, at++) {
+                int64_t vec_hi =
+                    in_lo + (idx ? 0 : vector_row(p, xc, t, in_lo, in_hi, y + at));
+                for (int64_t ow = 0; ow < w->grid[2]; ow++) {
+                    if (ow >= in_lo && ow < vec_hi)
+                        continue;
                     if (ow >= in_lo && ow < in_hi)
                         t[2] = (axis_taps){ow * s - w->pad0[2], 0, w->kernel[2], w->kernel[2]};
                     else
                         t[2] = taps_of(w, 2, ow);
                     int64_t arg;
-                    y[at] = pool_window(xc, p, t, &arg);
+                    y[at + ow] = pool_window(xc, p, t, &arg);
                     if (idx)
-                        idx[at] = c * in_size + stored_index(p, arg);
+                        idx[at + ow] = c * in_size + stored_index(p, arg);
                 }
             }
     }
@@ -183,6 +330,7 @@ static seg_status plan_global(segi_op_ctx *ctx, pool_kind kind, pool_plan *p)
     const seg_tensor *x = ctx->in[0];
     int nd = x->rank - 2, at = SEGI_WIN_AXES - nd;
     p->w.nd = nd;
+    p->global = true;
     for (int a = 0; a < SEGI_WIN_AXES; a++) {
         int64_t in = a < at ? 1 : x->dims[2 + a - at];
         p->w.image[a] = p->w.kernel[a] = in;

@@ -70,7 +70,6 @@ F32_MAP(celu, x > 0 ? x : P.alpha * expm1f(x / P.alpha))
 F32_MAP(thresholded_relu, x > P.alpha ? x : 0)
 F32_MAP(sigmoid, sigmoid(x))
 F32_MAP(hard_sigmoid, clamp01(P.alpha * x + P.beta))
-F32_MAP(hard_swish, x * clamp01(x * (1.0f / 6.0f) + 0.5f))
 F32_MAP(softplus, softplus(x))
 F32_MAP(softsign, x / (1 + fabsf(x)))
 F32_MAP(mish, x * tanhf(softplus(x)))
@@ -94,8 +93,8 @@ F32_MAP(ceil, ceilf(x))
 F32_MAP(round, rintf(x)) /* the default rounding mode: half to even */
 MAP_LOOP(not_bool, uint8_t, x == 0)
 
-/* Relu, LeakyRelu and Clip share the fused activations' vector kernels; a bias of
- * -0.0f adds nothing, not even to -0.0. */
+/* Relu, LeakyRelu, Clip and HardSwish share the fused activations' vector kernels; a
+ * bias of -0.0f adds nothing, not even to -0.0. */
 static void act_f32(segi_act_kind kind, float a, float b, const void *x, void *y, size_t n)
 {
     segi_fused_act act = {kind, a, b};
@@ -116,6 +115,12 @@ static void leaky_relu_f32(const void *x, void *y, size_t n, const unary_params 
 static void clip_f32(const void *x, void *y, size_t n, const unary_params *p)
 {
     act_f32(SEGI_ACT_CLIP, p->lo, p->hi, x, y, n);
+}
+
+static void hard_swish_f32(const void *x, void *y, size_t n, const unary_params *p)
+{
+    (void)p;
+    act_f32(SEGI_ACT_HARD_SWISH, 1.0f / 6.0f, 0.5f, x, y, n);
 }
 
 static void gelu_f32(const void *x, void *y, size_t n, const unary_params *p)

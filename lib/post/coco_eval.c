@@ -106,9 +106,24 @@ static seg_status check_unique(const int64_t *ids, size_t n, const char *what, c
     return SEG_OK;
 }
 
+/* id, height, width of images[i] into rec[i]. */
+static seg_status read_image(const json_t *im, size_t i, const char *where, void *ctx)
+{
+    int64_t *rec = (int64_t *)ctx + 3 * i;
+    seg_status st = segi_json_int(im, "id", where, &rec[0]);
+    if (st == SEG_OK)
+        st = segi_json_int(im, "height", where, &rec[1]);
+    if (st == SEG_OK)
+        st = segi_json_int(im, "width", where, &rec[2]);
+    if (st == SEG_OK && (rec[1] <= 0 || rec[2] <= 0 || rec[1] > 1 << 20 || rec[2] > 1 << 20))
+        st = segi_error(SEG_ERR_FORMAT, "%s: size %lldx%lld is out of range", where,
+                        (long long)rec[2], (long long)rec[1]);
+    return st;
+}
+
 static seg_status read_images(coco_data *d, const json_t *gt, const char *path)
 {
-    json_t *imgs = NULL, *im;
+    json_t *imgs = NULL;
     seg_status st = segi_json_array(gt, "images", path, &imgs);
     if (st != SEG_OK)
         return st;
@@ -119,26 +134,12 @@ static seg_status read_images(coco_data *d, const json_t *gt, const char *path)
     d->img_w = calloc(d->nimg + 1, sizeof *d->img_w);
     if (!rec || !d->img_ids || !d->img_h || !d->img_w)
         st = segi_error(SEG_ERR_OUT_OF_MEMORY, "%s: %zu images", path, d->nimg);
-    size_t i;
-    char where[256];
-    json_array_foreach(imgs, i, im) {
-        if (st != SEG_OK)
-            break;
-        snprintf(where, sizeof where, "%s: images[%zu]", path, i);
-        st = segi_json_int(im, "id", where, &rec[i][0]);
-        if (st == SEG_OK)
-            st = segi_json_int(im, "height", where, &rec[i][1]);
-        if (st == SEG_OK)
-            st = segi_json_int(im, "width", where, &rec[i][2]);
-        if (st == SEG_OK && (rec[i][1] <= 0 || rec[i][2] <= 0 || rec[i][1] > 1 << 20 ||
-                             rec[i][2] > 1 << 20))
-            st = segi_error(SEG_ERR_FORMAT, "%s: size %lldx%lld is out of range", where,
-                            (long long)rec[i][2], (long long)rec[i][1]);
-    }
+    if (st == SEG_OK)
+        st = segi_json_each(imgs, path, "images", read_image, rec);
     if (st == SEG_OK) {
         /* COCOeval's imgIds are sorted; records sort by their leading id. */
         qsort(rec, d->nimg, sizeof *rec, cmp_i64);
-        for (i = 0; i < d->nimg; i++) {
+        for (size_t i = 0; i < d->nimg; i++) {
             d->img_ids[i] = rec[i][0];
             d->img_h[i] = rec[i][1];
             d->img_w[i] = rec[i][2];
@@ -147,6 +148,11 @@ static seg_status read_images(coco_data *d, const json_t *gt, const char *path)
     }
     free(rec);
     return st;
+}
+
+static seg_status read_category_id(const json_t *c, size_t i, const char *where, void *ctx)
+{
+    return segi_json_int(c, "id", where, (int64_t *)ctx + i);
 }
 
 static seg_status read_categories(coco_data *d, const json_t *gt, const char *path)
@@ -160,16 +166,12 @@ static seg_status read_categories(coco_data *d, const json_t *gt, const char *pa
     d->cat_names = calloc(d->ncat + 1, sizeof *d->cat_names);
     if (!d->cat_ids || !d->cat_names)
         return segi_error(SEG_ERR_OUT_OF_MEMORY, "%s: %zu categories", path, d->ncat);
-    size_t i;
-    char where[256];
-    json_array_foreach(cats, i, c) {
-        snprintf(where, sizeof where, "%s: categories[%zu]", path, i);
-        st = segi_json_int(c, "id", where, &d->cat_ids[i]);
-        if (st != SEG_OK)
-            return st;
-    }
+    st = segi_json_each(cats, path, "categories", read_category_id, d->cat_ids);
+    if (st != SEG_OK)
+        return st;
     qsort(d->cat_ids, d->ncat, sizeof *d->cat_ids, cmp_i64);
     st = check_unique(d->cat_ids, d->ncat, "category", path);
+    size_t i;
     json_array_foreach(cats, i, c) {
         json_t *name = json_object_get(c, "name");
         ptrdiff_t k = find_id(d->cat_ids, d->ncat, json_integer_value(json_object_get(c, "id")));
@@ -179,10 +181,11 @@ static seg_status read_categories(coco_data *d, const json_t *gt, const char *pa
 }
 
 /* image_id and category_id of an annotation or result, as indexes. */
-static seg_status ann_keys(const coco_data *d, const json_t *a, const char *where,
+static seg_status read_ann(const coco_data *d, const json_t *a, size_t i, const char *where,
                            coco_ann *out)
 {
     int64_t image_id, cat_id;
+    out->index = i;
     seg_status st = segi_json_int(a, "image_id", where, &image_id);
     if (st == SEG_OK)
         st = segi_json_int(a, "category_id", where, &cat_id);
@@ -201,9 +204,33 @@ static seg_status ann_keys(const coco_data *d, const json_t *a, const char *wher
     return SEG_OK;
 }
 
+/* Checked when the mask is decoded; here only its presence. */
+static seg_status read_segmentation(const json_t *a, const char *where, coco_ann *out)
+{
+    if (!(out->seg = json_object_get(a, "segmentation")))
+        return segi_error(SEG_ERR_FORMAT, "%s: field 'segmentation' is missing", where);
+    return SEG_OK;
+}
+
+static seg_status read_gt_ann(const json_t *a, size_t i, const char *where, void *ctx)
+{
+    coco_data *d = ctx;
+    coco_ann *g = &d->gt[i];
+    int64_t crowd = 0;
+    seg_status st = read_ann(d, a, i, where, g);
+    if (st == SEG_OK)
+        st = segi_json_number(a, "area", where, &g->area);
+    if (st == SEG_OK)
+        st = segi_json_int_or(a, "iscrowd", where, 0, &crowd);
+    if (st == SEG_OK)
+        st = read_segmentation(a, where, g);
+    g->crowd = crowd != 0;
+    return st;
+}
+
 static seg_status read_gt_anns(coco_data *d, const json_t *gt, const char *path)
 {
-    json_t *anns = NULL, *a;
+    json_t *anns = NULL;
     seg_status st = segi_json_array(gt, "annotations", path, &anns);
     if (st != SEG_OK)
         return st;
@@ -211,25 +238,17 @@ static seg_status read_gt_anns(coco_data *d, const json_t *gt, const char *path)
     d->gt = calloc(d->ngt + 1, sizeof *d->gt);
     if (!d->gt)
         return segi_error(SEG_ERR_OUT_OF_MEMORY, "%s: %zu annotations", path, d->ngt);
-    size_t i;
-    char where[512];
-    json_array_foreach(anns, i, a) {
-        coco_ann *g = &d->gt[i];
-        int64_t crowd = 0;
-        g->index = i;
-        snprintf(where, sizeof where, "%s: annotations[%zu]", path, i);
-        st = ann_keys(d, a, where, g);
-        if (st == SEG_OK)
-            st = segi_json_number(a, "area", where, &g->area);
-        if (st == SEG_OK)
-            st = segi_json_int_or(a, "iscrowd", where, 0, &crowd);
-        if (st == SEG_OK && !(g->seg = json_object_get(a, "segmentation")))
-            st = segi_error(SEG_ERR_FORMAT, "%s: field 'segmentation' is missing", where);
-        if (st != SEG_OK)
-            return st;
-        g->crowd = crowd != 0;
-    }
-    return SEG_OK;
+    return segi_json_each(anns, path, "annotations", read_gt_ann, d);
+}
+
+static seg_status read_result(const json_t *a, size_t i, const char *where, void *ctx)
+{
+    coco_data *d = ctx;
+    coco_ann *r = &d->dt[i];
+    seg_status st = read_ann(d, a, i, where, r);
+    if (st == SEG_OK)
+        st = segi_json_number(a, "score", where, &r->score);
+    return st == SEG_OK ? read_segmentation(a, where, r) : st;
 }
 
 static seg_status read_results(coco_data *d, const json_t *res, const char *path)
@@ -241,22 +260,7 @@ static seg_status read_results(coco_data *d, const json_t *res, const char *path
     d->dt = calloc(d->ndt + 1, sizeof *d->dt);
     if (!d->dt)
         return segi_error(SEG_ERR_OUT_OF_MEMORY, "%s: %zu results", path, d->ndt);
-    size_t i;
-    json_t *a;
-    char where[512];
-    json_array_foreach(res, i, a) {
-        coco_ann *r = &d->dt[i];
-        r->index = i;
-        snprintf(where, sizeof where, "%s: [%zu]", path, i);
-        seg_status st = ann_keys(d, a, where, r);
-        if (st == SEG_OK)
-            st = segi_json_number(a, "score", where, &r->score);
-        if (st == SEG_OK && !(r->seg = json_object_get(a, "segmentation")))
-            st = segi_error(SEG_ERR_FORMAT, "%s: field 'segmentation' is missing", where);
-        if (st != SEG_OK)
-            return st;
-    }
-    return SEG_OK;
+    return segi_json_each(res, path, "", read_result, d);
 }
 
 /* ---- grouping ------------------------------------------------------------ */

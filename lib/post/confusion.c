@@ -217,16 +217,21 @@ static double class_iou(const seg_confusion *cm, seg_miou_policy policy, int64_t
     return ratio(k.tp, k.gt + k.pred - k.tp);
 }
 
-static double class_accuracy(const seg_confusion *cm, int64_t c)
+/* Per-class metrics share one signature; only IoU depends on the policy. */
+typedef double (*class_metric)(const seg_confusion *cm, seg_miou_policy policy, int64_t c);
+
+static double class_accuracy(const seg_confusion *cm, seg_miou_policy policy, int64_t c)
 {
+    (void)policy;
     if (!cm->evaluated[c])
         return NAN;
     class_counts k = counts_of(cm, c);
     return ratio(k.tp, k.gt);
 }
 
-static double class_dice(const seg_confusion *cm, int64_t c)
+static double class_dice(const seg_confusion *cm, seg_miou_policy policy, int64_t c)
 {
+    (void)policy;
     if (!cm->evaluated[c])
         return NAN;
     class_counts k = counts_of(cm, c);
@@ -234,9 +239,8 @@ static double class_dice(const seg_confusion *cm, int64_t c)
 }
 
 /* Mean over the evaluated classes; NaN values are skipped unless `plain`. */
-static double class_mean(const seg_confusion *cm, double (*metric)(const seg_confusion *,
-                                                                    seg_miou_policy, int64_t),
-                         seg_miou_policy policy, int plain)
+static double class_mean(const seg_confusion *cm, class_metric metric, seg_miou_policy policy,
+                         int plain)
 {
     double sum = 0;
     int64_t used = 0;
@@ -252,18 +256,6 @@ static double class_mean(const seg_confusion *cm, double (*metric)(const seg_con
     return used ? sum / (double)used : NAN;
 }
 
-static double accuracy_metric(const seg_confusion *cm, seg_miou_policy policy, int64_t c)
-{
-    (void)policy;
-    return class_accuracy(cm, c);
-}
-
-static double dice_metric(const seg_confusion *cm, seg_miou_policy policy, int64_t c)
-{
-    (void)policy;
-    return class_dice(cm, c);
-}
-
 static seg_status check_policy(seg_miou_policy policy, const char *fn)
 {
     if (policy != SEG_MIOU_TORCHVISION && policy != SEG_MIOU_MMSEG &&
@@ -273,26 +265,49 @@ static seg_status check_policy(seg_miou_policy policy, const char *fn)
     return SEG_OK;
 }
 
+static seg_status null_out(const char *fn)
+{
+    return segi_error(SEG_ERR_INVALID_ARGUMENT, "%s: argument 'out' is NULL", fn);
+}
+
+/* The public per-class getters: argument checks naming `fn`, then `metric`. */
+static seg_status class_value(const seg_confusion *cm, class_metric metric,
+                              seg_miou_policy policy, int64_t class_id, double *out,
+                              const char *fn)
+{
+    if (!out)
+        return null_out(fn);
+    seg_status st = check_class(cm, class_id, cm ? cm->n : 0, fn);
+    if (st == SEG_OK)
+        st = check_policy(policy, fn);
+    if (st == SEG_OK)
+        *out = metric(cm, policy, class_id);
+    return st;
+}
+
+/* The public means: argument checks naming `fn`, then class_mean(). */
+static seg_status mean_value(const seg_confusion *cm, class_metric metric,
+                             seg_miou_policy policy, int plain, double *out, const char *fn)
+{
+    if (!cm)
+        return segi_error(SEG_ERR_INVALID_ARGUMENT, "%s: argument 'cm' is NULL", fn);
+    if (!out)
+        return null_out(fn);
+    seg_status st = check_policy(policy, fn);
+    if (st == SEG_OK)
+        *out = class_mean(cm, metric, policy, plain);
+    return st;
+}
+
 seg_status seg_confusion_class_iou(const seg_confusion *cm, seg_miou_policy policy,
                                    int64_t class_id, double *out)
 {
-    SEGI_REQUIRE(out);
-    seg_status st = check_class(cm, class_id, cm ? cm->n : 0, __func__);
-    if (st == SEG_OK)
-        st = check_policy(policy, __func__);
-    if (st == SEG_OK)
-        *out = class_iou(cm, policy, class_id);
-    return st;
+    return class_value(cm, class_iou, policy, class_id, out, __func__);
 }
 
 seg_status seg_confusion_miou(const seg_confusion *cm, seg_miou_policy policy, double *out)
 {
-    SEGI_REQUIRE(cm);
-    SEGI_REQUIRE(out);
-    seg_status st = check_policy(policy, __func__);
-    if (st == SEG_OK)
-        *out = class_mean(cm, class_iou, policy, policy == SEG_MIOU_TORCHVISION);
-    return st;
+    return mean_value(cm, class_iou, policy, policy == SEG_MIOU_TORCHVISION, out, __func__);
 }
 
 seg_status seg_confusion_fwiou(const seg_confusion *cm, double *out)
@@ -330,34 +345,20 @@ seg_status seg_confusion_pixel_accuracy(const seg_confusion *cm, double *out)
 
 seg_status seg_confusion_class_accuracy(const seg_confusion *cm, int64_t class_id, double *out)
 {
-    SEGI_REQUIRE(out);
-    seg_status st = check_class(cm, class_id, cm ? cm->n : 0, __func__);
-    if (st == SEG_OK)
-        *out = class_accuracy(cm, class_id);
-    return st;
+    return class_value(cm, class_accuracy, SEG_MIOU_MMSEG, class_id, out, __func__);
 }
 
 seg_status seg_confusion_mean_accuracy(const seg_confusion *cm, double *out)
 {
-    SEGI_REQUIRE(cm);
-    SEGI_REQUIRE(out);
-    *out = class_mean(cm, accuracy_metric, SEG_MIOU_MMSEG, 0);
-    return SEG_OK;
+    return mean_value(cm, class_accuracy, SEG_MIOU_MMSEG, 0, out, __func__);
 }
 
 seg_status seg_confusion_class_dice(const seg_confusion *cm, int64_t class_id, double *out)
 {
-    SEGI_REQUIRE(out);
-    seg_status st = check_class(cm, class_id, cm ? cm->n : 0, __func__);
-    if (st == SEG_OK)
-        *out = class_dice(cm, class_id);
-    return st;
+    return class_value(cm, class_dice, SEG_MIOU_MMSEG, class_id, out, __func__);
 }
 
 seg_status seg_confusion_mean_dice(const seg_confusion *cm, double *out)
 {
-    SEGI_REQUIRE(cm);
-    SEGI_REQUIRE(out);
-    *out = class_mean(cm, dice_metric, SEG_MIOU_MMSEG, 0);
-    return SEG_OK;
+    return mean_value(cm, class_dice, SEG_MIOU_MMSEG, 0, out, __func__);
 }

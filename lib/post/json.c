@@ -4,6 +4,7 @@
 #include "core/file.h"
 #include "core/options.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 seg_status segi_json_parse(const char *data, size_t size, const char *what, json_t **out)
@@ -128,4 +129,19 @@ seg_status segi_json_int_or(const json_t *obj, const char *key, const char *wher
         return SEG_OK;
     }
     return segi_json_int(obj, key, where, out);
+}
+
+seg_status segi_json_each(const json_t *arr, const char *where, const char *name,
+                          segi_json_element_fn read, void *ctx)
+{
+    size_t i;
+    const json_t *item;
+    char at[600];
+    json_array_foreach(arr, i, item) {
+        snprintf(at, sizeof at, "%s: %s[%zu]", where, name, i);
+        seg_status st = read(item, i, at, ctx);
+        if (st != SEG_OK)
+            return st;
+    }
+    return SEG_OK;
 }

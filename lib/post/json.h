@@ -30,6 +30,15 @@ seg_status segi_json_number(const json_t *obj, const char *key, const char *wher
 seg_status segi_json_int_or(const json_t *obj, const char *key, const char *where,
                             int64_t fallback, int64_t *out);
 
+/** Reads one element of an array; `where` names it ("gt.json: images[3]"). */
+typedef seg_status (*segi_json_element_fn)(const json_t *item, size_t i, const char *where,
+                                           void *ctx);
+
+/** Call `read` on each element of array `arr` in order, stopping at the first error.
+ *  Elements are named "<where>: <name>[i]". */
+seg_status segi_json_each(const json_t *arr, const char *where, const char *name,
+                          segi_json_element_fn read, void *ctx);
+
 /** "object", "array", "string", "integer", "real", "true", "false", "null". */
 const char *segi_json_kind(const json_t *v);
 

@@ -3,6 +3,7 @@
 // -std=c++17 -Wall -Wextra -Werror -pedantic.
 #include <seg/seg.hpp>
 
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -48,6 +49,9 @@ static_assert(std::is_nothrow_move_constructible_v<seg::tensor>);
 static_assert(std::is_nothrow_move_assignable_v<seg::result>);
 static_assert(std::is_copy_constructible_v<seg::tensor_view>);
 static_assert(std::is_base_of_v<std::runtime_error, seg::error>);
+static_assert(!std::is_copy_constructible_v<seg::sequence>);
+static_assert(std::is_nothrow_move_constructible_v<seg::sequence>);
+static_assert(std::is_copy_constructible_v<seg::result_view>);
 
 static void tensors()
 {
@@ -138,6 +142,72 @@ static void run_panoptic()
     EXPECT_THROW(session.run_named({{"nope", input}}), SEG_ERR_NOT_FOUND, "nope");
 }
 
+static seg::tensor solid(int64_t h, int64_t w, uint8_t r, uint8_t g)
+{
+    seg::tensor t = seg::tensor::create(SEG_DTYPE_U8, {h, w, 3});
+    seg::span<uint8_t> p = t.mutable_data<uint8_t>();
+    for (size_t i = 0; i < p.size(); i += 3) {
+        p[i] = r;
+        p[i + 1] = g;
+    }
+    return t;
+}
+
+static float first_probability(seg::semantic_view s)
+{
+    return s.probabilities().data<float>()[0];
+}
+
+// Smoothing on the salient test model (logit 8 (R - G)) against seg::run_image's own
+// per-frame probabilities, as tests/run/test_sequence.c does in C: with alpha 0.4 a
+// green frame after a red one has 0.4 p_green + 0.6 p_red and stays foreground.
+static void sequence_smooths()
+{
+    seg::model model = seg::model::load_file(data("salient.onnx").c_str());
+    seg::session session(model);
+    seg::profile profile = seg::profile::load_file(data("salient.seg.json").c_str());
+    seg::tensor red = solid(4, 6, 200, 0), green = solid(4, 6, 0, 200);
+    float p_red = first_probability(seg::run_image(model, session, profile, red).semantic());
+    float p_green = first_probability(seg::run_image(model, session, profile, green).semantic());
+    seg::sequence seq(model, session, profile);
+    seq.set_double(SEG_SEQUENCE_SMOOTHING, 0.4);
+    EXPECT(first_probability(seq.push(red).semantic()) == p_red);
+    seg::result_view second = seq.push(green);
+    EXPECT(std::fabs(first_probability(second.semantic()) - (0.4f * p_green + 0.6f * p_red)) <
+           1e-6f);
+    EXPECT(second.task() == SEG_TASK_SALIENT && second.semantic().labels().data<uint8_t>()[0] == 1);
+
+    EXPECT_THROW(seq.set_double(SEG_SEQUENCE_SMOOTHING, 0), SEG_ERR_INVALID_ARGUMENT,
+                 "SEG_SEQUENCE_SMOOTHING must be in (0, 1], got 0");
+    EXPECT_THROW(seq.set_int(SEG_SEQUENCE_MAX_MISSED, -1), SEG_ERR_INVALID_ARGUMENT,
+                 "SEG_SEQUENCE_MAX_MISSED must be >= 0, got -1");
+    seg::tensor gray = seg::tensor::create(SEG_DTYPE_U8, {4, 6});
+    EXPECT_THROW(seq.push(gray), SEG_ERR_SHAPE, "u8 [H, W, 1|3|4]");
+    // A failed push leaves the previous frame's result readable, a move keeps the count.
+    seg::sequence moved = std::move(seq);
+    EXPECT(moved.frame_count() == 2 && first_probability(second.semantic()) > 0.5f);
+}
+
+// The fixed YOLO outputs repeat in every frame: the two instances keep ids 1 and 2; after
+// a reset they start new tracks 3 and 4; seg::run_image's instances carry no ids.
+static void sequence_tracks()
+{
+    seg::model model = seg::model::load_file(data("yolo.onnx").c_str());
+    seg::session session(model);
+    seg::profile profile = seg::profile::load_file(data("yolo.seg.json").c_str());
+    seg::tensor image = seg::image_decode_file(data("wide.png").c_str());
+    seg::sequence seq(model, session, profile);
+    for (int k = 0; k < 2; k++) {
+        seg::instances_view in = seq.push(image).instances();
+        EXPECT(in.count() == 2 && in.track_id(0) == 1 && in.track_id(1) == 2);
+        EXPECT(in.track_id(2) == 0);
+    }
+    seq.reset();
+    seg::instances_view in = seq.push(image).instances();
+    EXPECT(in.track_id(0) == 3 && in.track_id(1) == 4 && seq.frame_count() == 3);
+    EXPECT(seg::run_image(model, session, profile, image).instances().track_id(0) == 0);
+}
+
 int main()
 {
     try {
@@ -145,6 +215,8 @@ int main()
         tensors();
         errors();
         run_panoptic();
+        sequence_smooths();
+        sequence_tracks();
     } catch (const seg::error &e) {
         std::fprintf(stderr, "unexpected seg::error: %s: %s\n", e.status_string(), e.what());
         return 1;

@@ -1,5 +1,10 @@
-/* Pools against PyTorch (tests/goldens/ops_nn.py), plus int8 MaxPool and errors. */
+/* Pools against PyTorch (tests/goldens/ops_nn.py), plus int8 MaxPool, errors, and the
+ * vectorised rows against the scalar fold. */
 #include "golden.h"
+#include "core/cpu.h"
+#include "ops/pool.h"
+
+#include <math.h>
 
 #define G(name) golden(c, name)
 
@@ -108,10 +113,135 @@ TEST(pool_errors)
     seg_tensor_destroy(xi);
 }
 
+/* Values with ties, zeros of both signs and NaNs, first taps included. */
+static void tricky_fill(float *v, size_t n, uint32_t seed)
+{
+    for (size_t i = 0; i < n; i++) {
+        seed = seed * 1664525u + 1013904223u;
+        int r = (int)(seed >> 24);
+        v[i] = r < 8 ? NAN : r < 20 ? 0.0f : r < 32 ? -0.0f : (float)(r % 9) - 4.5f;
+    }
+}
+
+/* The scalar fold of pool.c's pool_window for one output of segi_pool_row. */
+static float fold(const float *const *rows, int n_rows, int64_t k, int64_t s, bool max,
+                  float divisor, int64_t o)
+{
+    float acc = max ? -INFINITY : 0.0f;
+    for (int i = 0; i < n_rows; i++)
+        for (int64_t t = 0; t < k; t++) {
+            float v = rows[i][o * s + t];
+            if (!max)
+                acc += v;
+            else if (v > acc || (i == 0 && t == 0))
+                acc = v;
+        }
+    return max ? acc : acc / divisor;
+}
+
+TEST(vector_rows_equal_the_scalar_fold)
+{
+    enum { W = 80 };
+    float x[4][2 * W + 4], want[W], got[W];
+    tricky_fill(&x[0][0], sizeof x / sizeof x[0][0], 7);
+    const float *rows[4] = {x[0], x[1], x[2], x[3]};
+    int checked = 0;
+    for (segi_isa isa = SEGI_ISA_PORTABLE; isa <= segi_cpu_isa(); isa++)
+        for (int max = 0; max <= 1; max++)
+            for (int64_t s = 1; s <= 2; s++)
+                for (int64_t k = 1; k <= 3; k++)
+                    for (int n_rows = 1; n_rows <= 4; n_rows++)
+                        for (int64_t n = 0; n <= W; n += 13) {
+                            float divisor = (float)(n_rows * k + max);
+                            int64_t done = segi_pool_row(isa, rows, n_rows, k, s, max,
+                                                         divisor, n, got);
+                            CHECK(done <= n && n - done < 16);
+                            for (int64_t o = 0; o < done; o++)
+                                want[o] = fold(rows, n_rows, k, s, max, divisor, o);
+                            CHECK(memcmp(want, got, (size_t)done * sizeof *got) == 0);
+                            checked += done > 0;
+                        }
+    CHECK(checked > 0);
+}
+
+/* Pools whose rows take the vector path give the bits of the scalar path, which the
+ * pools with an Indices output take, and of the fold above. */
+TEST(vector_pools_equal_the_scalar_path)
+{
+    const int64_t dims[] = {2, 3, 19, 45};
+    seg_tensor *x = tensor_of(SEG_DTYPE_F32, 4, dims, NULL);
+    tricky_fill(seg_tensor_data(x), seg_tensor_count(x), 11);
+    const int64_t k2[] = {2, 2}, k3[] = {3, 3}, s2[] = {2, 2}, s1[] = {1, 1};
+    const int64_t p0[] = {0, 0, 0, 0}, p1[] = {1, 1, 1, 1};
+    const struct {
+        const char *op;
+        const int64_t *k, *s, *p;
+        int include_pad;
+    } cases[] = {{"MaxPool", k2, s2, p0, 0}, {"MaxPool", k3, s2, p1, 0},
+                 {"MaxPool", k3, s1, p1, 0}, {"AveragePool", k3, s2, p1, 1},
+                 {"AveragePool", k2, s2, p0, 0}, {"AveragePool", k3, s1, p1, 0}};
+    const seg_tensor *const in[] = {x};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        segi_attr a[] = {attr_ints("kernel_shape", cases[i].k, 2),
+                         attr_ints("strides", cases[i].s, 2),
+                         attr_ints("pads", cases[i].p, 4),
+                         attr_int("count_include_pad", cases[i].include_pad)};
+        bool max = cases[i].op[0] == 'M';
+        seg_tensor *vec[1] = {NULL}, *scalar[2] = {NULL, NULL};
+        CHECK_OK(run_op(cases[i].op, a, 4, 1, in, 1, vec));
+        if (max)
+            CHECK_OK(run_op(cases[i].op, a, 4, 1, in, 2, scalar));
+        if (!vec[0] || (max && !scalar[0]))
+            continue;
+        const float *y = seg_tensor_data(vec[0]);
+        if (max)
+            CHECK(memcmp(y, seg_tensor_data(scalar[0]), vec[0]->nbytes) == 0);
+        /* output row 1 of plane 4, away from the top and bottom edges: the fold */
+        const int64_t *g = vec[0]->dims;
+        const float *xr = (const float *)seg_tensor_data(x) + 4 * 19 * 45;
+        int64_t kk = cases[i].k[0], ss = cases[i].s[0], pp = cases[i].p[0];
+        const float *rows[3];
+        for (int64_t r = 0; r < kk; r++)
+            rows[r] = xr + (1 * ss - pp + r) * 45 - pp;
+        for (int64_t o = pp ? 1 : 0; o < g[3] - 1; o++) {
+            float want = fold(rows, (int)kk, kk, ss, max, (float)(kk * kk), o);
+            CHECK(memcmp(&want, y + (4 * g[2] + 1) * g[3] + o, sizeof want) == 0);
+        }
+        seg_tensor_destroy(vec[0]);
+        seg_tensor_destroy(scalar[0]);
+        seg_tensor_destroy(scalar[1]);
+    }
+    seg_tensor_destroy(x);
+}
+
+/* Global pools, whose planes are folded four at a time, give each plane's fold. */
+TEST(global_pools_equal_the_fold)
+{
+    const int64_t dims[] = {1, 7, 5, 13};
+    seg_tensor *x = tensor_of(SEG_DTYPE_F32, 4, dims, NULL);
+    tricky_fill(seg_tensor_data(x), seg_tensor_count(x), 5);
+    const seg_tensor *const in[] = {x};
+    for (int max = 0; max <= 1; max++) {
+        seg_tensor *y = NULL;
+        const char *op = max ? "GlobalMaxPool" : "GlobalAveragePool";
+        CHECK_OK(run_op(op, NULL, 0, 1, in, 1, &y));
+        for (int64_t c = 0; y && c < 7; c++) {
+            const float *plane = (const float *)seg_tensor_data(x) + c * 65;
+            float want = fold(&plane, 1, 65, 1, max, 65.0f, 0);
+            CHECK(memcmp(&want, (const float *)seg_tensor_data(y) + c, sizeof want) == 0);
+        }
+        seg_tensor_destroy(y);
+    }
+    seg_tensor_destroy(x);
+}
+
 int main(void)
 {
     return RUN_TESTS(CASE(maxpool2d_dilations_ceil_and_indices),
                      CASE(avgpool2d_count_include_pad_and_ceil), CASE(pool1d),
                      CASE(global_pools), CASE(maxpool_uint8_and_same_lower),
-                     CASE(maxpool_indices_column_major), CASE(pool_errors));
+                     CASE(maxpool_indices_column_major), CASE(pool_errors),
+                     CASE(vector_rows_equal_the_scalar_fold),
+                     CASE(vector_pools_equal_the_scalar_path),
+                     CASE(global_pools_equal_the_fold));
 }

@@ -40,6 +40,30 @@ TEST(smooth_activations)
     DESTROY(x, sig, elu, selu, hs, hw, sp);
 }
 
+/* Long enough for the vector kernels: x * min(1, max(0, x / 6 + 0.5)) per element, in
+ * float, special values included (0 * inf is NaN, as in the formula). */
+TEST(hard_swish_vector_kernel_is_the_formula)
+{
+    enum { N = 45 };
+    float v[N];
+    for (int i = 0; i < N; i++)
+        v[i] = (float)(i - 22) * 0.37f;
+    v[3] = NAN;
+    v[4] = -0.0f;
+    v[5] = INFINITY;
+    v[6] = -INFINITY;
+    seg_tensor *x = tensor_of(SEG_DTYPE_F32, 1, (const int64_t[]){N}, v);
+    seg_tensor *y = eval1("HardSwish", 1, IN(x));
+    CHECK(y != NULL);
+    for (int i = 0; y && i < N; i++) {
+        float gate = v[i] * (1.0f / 6.0f) + 0.5f;
+        float want = v[i] * (gate < 0 ? 0 : gate > 1 ? 1 : gate);
+        float got = ((const float *)seg_tensor_data(y))[i];
+        CHECK(isnan(want) ? isnan(got) : memcmp(&want, &got, sizeof got) == 0);
+    }
+    DESTROY(x, y);
+}
+
 TEST(softplus_and_sigmoid_do_not_overflow)
 {
     seg_tensor *x = F32(1, DIMS(2), {-100, 100});
@@ -178,6 +202,7 @@ int main(void)
 {
     return RUN_TESTS(CASE(goldens), CASE(relu_family_with_attributes_and_nan), CASE(smooth_activations),
                      CASE(softplus_and_sigmoid_do_not_overflow), CASE(gelu_exact_and_tanh),
+                     CASE(hard_swish_vector_kernel_is_the_formula),
                      CASE(math_functions), CASE(round_is_half_to_even_floor_ceil),
                      CASE(neg_abs_sign_on_integers), CASE(not_on_bool_only),
                      CASE(clip_attributes_before_opset_11_inputs_after),

@@ -142,34 +142,38 @@ static void json_str(FILE *f, const char *s)
     fputc('"', f);
 }
 
-/* Write through a temporary beside the target, renamed on success. */
-typedef struct json_out {
-    FILE *f;
-    char tmp[4096];
-    const char *path;
-} json_out;
-
-static int json_open(json_out *o, const char *path)
+/* `"key": value` for each of the n keys, separated by ", ". */
+static void json_fields(FILE *f, int n, const char *const keys[], const double v[])
 {
-    o->path = path;
-    o->f = NULL;
-    if (!path)
-        return 1;
-    snprintf(o->tmp, sizeof o->tmp, "%s.tmp", path);
-    o->f = fopen(o->tmp, "w");
-    if (!o->f)
-        fprintf(stderr, "seg eval: cannot write %s\n", o->tmp);
-    return o->f != NULL;
+    for (int i = 0; i < n; i++) {
+        fprintf(f, "%s\"%s\": ", i ? ", " : "", keys[i]);
+        json_num(f, v[i]);
+    }
 }
 
-static int json_close(json_out *o)
+/* A task's report: the table on stdout and, when `js` is not NULL, the JSON. */
+typedef void (*report_fn)(const void *result, const eval_args *a, FILE *js);
+
+/* Print the report; with --json write its JSON through a temporary beside the target,
+ * renamed on success. 0 or 1 (cannot write). */
+static int report(report_fn print, const void *result, const eval_args *a)
 {
-    if (!o->f)
+    if (!a->json_path) {
+        print(result, a, NULL);
         return 0;
-    int bad = ferror(o->f) | fclose(o->f);
-    if (bad || rename(o->tmp, o->path) != 0) {
-        remove(o->tmp);
-        fprintf(stderr, "seg eval: cannot write %s\n", o->path);
+    }
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s.tmp", a->json_path);
+    FILE *f = fopen(tmp, "w");
+    if (!f) {
+        fprintf(stderr, "seg eval: cannot write %s\n", tmp);
+        return 1;
+    }
+    print(result, a, f);
+    int bad = ferror(f) | fclose(f);
+    if (bad || rename(tmp, a->json_path) != 0) {
+        remove(tmp);
+        fprintf(stderr, "seg eval: cannot write %s\n", a->json_path);
         return 1;
     }
     return 0;
@@ -303,8 +307,9 @@ static const char *policy_name(seg_miou_policy p)
                                                                               : "detectron2";
 }
 
-static void print_semantic(const seg_confusion *cm, const eval_args *a, FILE *js)
+static void print_semantic(const void *result, const eval_args *a, FILE *js)
 {
+    const seg_confusion *cm = result;
     double miou = NAN, pacc = NAN, macc = NAN, mdice = NAN, fwiou = NAN;
     valid_call(seg_confusion_miou(cm, a->policy, &miou));
     valid_call(seg_confusion_pixel_accuracy(cm, &pacc));
@@ -323,12 +328,9 @@ static void print_semantic(const seg_confusion *cm, const eval_args *a, FILE *js
         if (a->per_class)
             printf("%6lld %8.2f %8.2f %8.2f\n", (long long)c, 100 * iou, 100 * acc, 100 * dice);
         if (js) {
-            fprintf(js, "%s{\"class\": %lld, \"iou\": ", c ? ", " : "", (long long)c);
-            json_num(js, iou);
-            fputs(", \"acc\": ", js);
-            json_num(js, acc);
-            fputs(", \"dice\": ", js);
-            json_num(js, dice);
+            static const char *const keys[3] = {"iou", "acc", "dice"};
+            fprintf(js, "%s{\"class\": %lld, ", c ? ", " : "", (long long)c);
+            json_fields(js, 3, keys, (const double[3]){iou, acc, dice});
             fputc('}', js);
         }
     }
@@ -336,14 +338,9 @@ static void print_semantic(const seg_confusion *cm, const eval_args *a, FILE *js
            policy_name(a->policy), 100 * miou, 100 * pacc, 100 * macc, 100 * mdice,
            100 * fwiou);
     if (js) {
-        fprintf(js, "], \"policy\": \"%s\", \"miou\": ", policy_name(a->policy));
-        const double v[4] = {pacc, macc, mdice, fwiou};
-        const char *k[4] = {"aacc", "macc", "mdice", "fwiou"};
-        json_num(js, miou);
-        for (int i = 0; i < 4; i++) {
-            fprintf(js, ", \"%s\": ", k[i]);
-            json_num(js, v[i]);
-        }
+        static const char *const keys[5] = {"miou", "aacc", "macc", "mdice", "fwiou"};
+        fprintf(js, "], \"policy\": \"%s\", ", policy_name(a->policy));
+        json_fields(js, 5, keys, (const double[5]){miou, pacc, macc, mdice, fwiou});
         fputs("}\n", js);
     }
 }
@@ -364,22 +361,19 @@ static int eval_semantic(const eval_args *a)
         rc = add_folders(cm, a->pos[0], a->pos[1], &images);
     else if (!rc)
         rc = add_pair(cm, a->pos[0], a->pos[1]);
-    json_out jo;
-    if (!rc && !json_open(&jo, a->json_path))
-        rc = 1;
-    if (!rc) {
-        print_semantic(cm, a, jo.f);
-        rc = a->json_path ? json_close(&jo) : 0;
-    }
+    if (!rc)
+        rc = report(print_semantic, cm, a);
     seg_confusion_destroy(cm);
     return rc;
 }
 
 /* ---- panoptic ----------------------------------------------------------------- */
 
-static void print_panoptic(const seg_pq *pq, const eval_args *a, FILE *js)
+static void print_panoptic(const void *result, const eval_args *a, FILE *js)
 {
     static const char *groups[3] = {"All", "Things", "Stuff"};
+    static const char *const keys[3] = {"pq", "sq", "rq"};
+    const seg_pq *pq = result;
     printf("%-10s| %6s %6s %6s %5s\n", "", "PQ", "SQ", "RQ", "N");
     printf("-----------------------------------------\n");
     if (js)
@@ -391,12 +385,8 @@ static void print_panoptic(const seg_pq *pq, const eval_args *a, FILE *js)
         printf("%-10s| %6.1f %6.1f %6.1f %5lld\n", groups[g], 100 * v[0], 100 * v[1],
                100 * v[2], (long long)n);
         if (js) {
-            fprintf(js, "\"%s\": {\"pq\": ", groups[g]);
-            json_num(js, v[0]);
-            fputs(", \"sq\": ", js);
-            json_num(js, v[1]);
-            fputs(", \"rq\": ", js);
-            json_num(js, v[2]);
+            fprintf(js, "\"%s\": {", groups[g]);
+            json_fields(js, 3, keys, v);
             fprintf(js, ", \"n\": %lld}, ", (long long)n);
         }
     }
@@ -415,12 +405,8 @@ static void print_panoptic(const seg_pq *pq, const eval_args *a, FILE *js)
         if (js) {
             fprintf(js, "%s{\"id\": %lld, \"name\": ", i ? ", " : "", (long long)id);
             json_str(js, name);
-            fprintf(js, ", \"isthing\": %d, \"pq\": ", thing);
-            json_num(js, v[0]);
-            fputs(", \"sq\": ", js);
-            json_num(js, v[1]);
-            fputs(", \"rq\": ", js);
-            json_num(js, v[2]);
+            fprintf(js, ", \"isthing\": %d, ", thing);
+            json_fields(js, 3, keys, v);
             fprintf(js, ", \"tp\": %lld, \"fp\": %lld, \"fn\": %lld}", (long long)k[0],
                     (long long)k[1], (long long)k[2]);
         }
@@ -447,20 +433,16 @@ static int eval_panoptic(const eval_args *a)
         remove(merged);
     if (st != SEG_OK)
         return cmd_fail("eval", st);
-    json_out jo;
-    int rc = json_open(&jo, a->json_path) ? 0 : 1;
-    if (!rc) {
-        print_panoptic(pq, a, jo.f);
-        rc = a->json_path ? json_close(&jo) : 0;
-    }
+    int rc = report(print_panoptic, pq, a);
     seg_pq_destroy(pq);
     return rc;
 }
 
 /* ---- instances ------------------------------------------------------------------ */
 
-static void print_instances(const seg_coco_eval *ev, const eval_args *a, FILE *js)
+static void print_instances(const void *result, const eval_args *a, FILE *js)
 {
+    const seg_coco_eval *ev = result;
     /* COCOeval.summarize's lines. */
     static const struct { int ap; const char *iou, *area; int dets; const char *key; } rows[] = {
         {1, "0.50:0.95", "all", 100, "AP"},     {1, "0.50", "all", 100, "AP50"},
@@ -496,8 +478,8 @@ static void print_instances(const seg_coco_eval *ev, const eval_args *a, FILE *j
         if (js) {
             fprintf(js, "%s{\"id\": %lld, \"name\": ", k ? ", " : "", (long long)id);
             json_str(js, name);
-            fputs(", \"AP\": ", js);
-            json_num(js, ap);
+            fputs(", ", js);
+            json_fields(js, 1, (const char *const[1]){"AP"}, &ap);
             fputc('}', js);
         }
     }
@@ -519,12 +501,7 @@ static int eval_instances(const eval_args *a)
         remove(merged);
     if (st != SEG_OK)
         return cmd_fail("eval", st);
-    json_out jo;
-    int rc = json_open(&jo, a->json_path) ? 0 : 1;
-    if (!rc) {
-        print_instances(ev, a, jo.f);
-        rc = a->json_path ? json_close(&jo) : 0;
-    }
+    int rc = report(print_instances, ev, a);
     seg_coco_eval_destroy(ev);
     return rc;
 }

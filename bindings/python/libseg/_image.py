@@ -28,18 +28,23 @@ def _bytes(tensor_array):
     return tensor_array.tobytes()
 
 
+def _read_file(read, path, options):
+    return tensor_result(read, _path(path), options_arg(options))
+
+
+def _read_memory(read, data, options):
+    buf = np.frombuffer(data, np.uint8)
+    return tensor_result(read, buf.ctypes.data, buf.nbytes, options_arg(options))
+
+
 def decode_file(path, options=None):
     """Decode a PNG or JPEG file into an [H, W, C] u8 (or u16) array."""
-    opts = options_arg(options)
-    return tensor_result(lib.seg_image_decode_file, _path(path), opts)
+    return _read_file(lib.seg_image_decode_file, path, options)
 
 
 def decode_memory(data, options=None):
     """Decode PNG or JPEG bytes (any buffer) into an [H, W, C] array."""
-    buf = np.frombuffer(data, np.uint8)
-    opts = options_arg(options)
-    return tensor_result(lib.seg_image_decode_memory, buf.ctypes.data, buf.nbytes,
-                         opts)
+    return _read_memory(lib.seg_image_decode_memory, data, options)
 
 
 def encode_png(image):
@@ -101,15 +106,11 @@ def to_nchw(image, scale=1.0, mean=None, std=None, order=ChannelOrder.RGB):
 
 
 def npy_read_file(path, options=None):
-    opts = options_arg(options)
-    return tensor_result(lib.seg_npy_read_file, _path(path), opts)
+    return _read_file(lib.seg_npy_read_file, path, options)
 
 
 def npy_read_memory(data, options=None):
-    buf = np.frombuffer(data, np.uint8)
-    opts = options_arg(options)
-    return tensor_result(lib.seg_npy_read_memory, buf.ctypes.data, buf.nbytes,
-                         opts)
+    return _read_memory(lib.seg_npy_read_memory, data, options)
 
 
 def npy_write_file(array, path):

@@ -423,8 +423,24 @@ class Handle:
         return False
 
 
-def new_handle(cls, create, *args, keep=()):
-    """Call a C constructor whose last argument is `T **out` and wrap the result."""
+def new_ptr(create, *args):
+    """Call a C function whose last argument is `T **out`; the pointer it stored."""
     out = ctypes.c_void_p()
     create(*args, ctypes.byref(out))
-    return cls(out.value, keep=keep)
+    return out.value
+
+
+def new_handle(cls, create, *args, keep=()):
+    """Call a C constructor whose last argument is `T **out` and wrap the result."""
+    return cls(new_ptr(create, *args), keep=keep)
+
+
+def as_bytes(data):
+    """A str as UTF-8, anything bytes-like as bytes."""
+    return data.encode() if isinstance(data, str) else bytes(data)
+
+
+def data_ptr(array):
+    """The address of a NumPy array's elements; None when it has none (C takes NULL
+    with a zero count)."""
+    return array.ctypes.data if array.size else None

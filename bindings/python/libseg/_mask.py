@@ -4,7 +4,7 @@ import enum
 
 import numpy as np
 
-from ._lib import Error, Handle, Status, lib, new_handle
+from ._lib import Error, Handle, Status, as_bytes, data_ptr, lib, new_handle
 from ._tensor import array_view, as_tensor, tensor_result
 
 
@@ -75,20 +75,18 @@ class Rle(Handle):
     @classmethod
     def from_counts(cls, height, width, counts):
         c = np.ascontiguousarray(counts, np.uint32)
-        return new_handle(cls, lib.seg_rle_from_counts, height, width,
-                          c.ctypes.data if c.size else None, c.size)
+        return new_handle(cls, lib.seg_rle_from_counts, height, width, data_ptr(c), c.size)
 
     @classmethod
     def from_string(cls, height, width, counts):
         """From COCO's compressed counts string (str or bytes)."""
-        b = counts.encode() if isinstance(counts, str) else bytes(counts)
+        b = as_bytes(counts)
         return new_handle(cls, lib.seg_rle_from_string, height, width, b, len(b))
 
     @classmethod
     def from_polygon(cls, height, width, xy):
         v = np.ascontiguousarray(xy, np.float64).ravel()
-        return new_handle(cls, lib.seg_rle_from_polygon, height, width,
-                          v.ctypes.data if v.size else None, v.size)
+        return new_handle(cls, lib.seg_rle_from_polygon, height, width, data_ptr(v), v.size)
 
     @classmethod
     def from_box(cls, height, width, box):
@@ -138,8 +136,7 @@ class Rle(Handle):
 
     def decode(self):
         out = np.empty((self.height, self.width), np.uint8)
-        lib.seg_rle_decode(self._ptr, out.ctypes.data if out.size else None,
-                           max(self.width, 1))
+        lib.seg_rle_decode(self._ptr, data_ptr(out), max(self.width, 1))
         return out
 
     def decode_tensor(self):
@@ -157,8 +154,7 @@ class Rle(Handle):
         crowd = None if iscrowd is None else np.ascontiguousarray(iscrowd, np.uint8)
         out = np.zeros((len(gt), len(dt)), np.float64)
         lib.seg_rle_iou(_ptrs(dt), len(dt), _ptrs(gt), len(gt),
-                        None if crowd is None else crowd.ctypes.data,
-                        out.ctypes.data if out.size else None)
+                        None if crowd is None else crowd.ctypes.data, data_ptr(out))
         return out
 
 

@@ -3,8 +3,8 @@ import ctypes
 import enum
 import os
 
-from ._lib import Handle, lib, new_handle, text
-from ._options import options_arg 
+from ._lib import Handle, as_bytes, lib, new_handle, new_ptr, text
+from ._options import options_arg
 from ._tensor import as_tensor
 
 
@@ -48,9 +48,7 @@ class Confusion(Handle):
 
     def __init__(self, n_classes=None, ignore_label=255, ptr=None, owner=None, keep=()):
         if ptr is None:
-            out = ctypes.c_void_p()
-            lib.seg_confusion_create(n_classes, ignore_label, ctypes.byref(out))
-            ptr = out.value
+            ptr = new_ptr(lib.seg_confusion_create, n_classes, ignore_label)
         super().__init__(ptr, owner, keep)
 
     def add(self, gt, pred):
@@ -106,9 +104,7 @@ class PQ(Handle):
 
     def __init__(self, ptr=None, owner=None, keep=()):
         if ptr is None:
-            out = ctypes.c_void_p()
-            lib.seg_pq_create(ctypes.byref(out))
-            ptr = out.value
+            ptr = new_ptr(lib.seg_pq_create)
         super().__init__(ptr, owner, keep)
 
     @classmethod
@@ -163,8 +159,7 @@ class CocoEval(Handle):
     @classmethod
     def memory(cls, gt_json, results_json, options=None):
         """From JSON text (str or bytes)."""
-        g = gt_json.encode() if isinstance(gt_json, str) else bytes(gt_json)
-        r = results_json.encode() if isinstance(results_json, str) else bytes(results_json)
+        g, r = as_bytes(gt_json), as_bytes(results_json)
         opts = options_arg(options)
         return new_handle(cls, lib.seg_coco_eval_memory, g, len(g), r, len(r),
                           opts)

@@ -5,7 +5,7 @@ import os
 
 import numpy as np
 
-from ._lib import Handle, lib, new_handle, text
+from ._lib import Handle, as_bytes, lib, new_handle, text
 from ._options import new_options_handle, options_arg
 from ._post import Instances, Panoptic, Semantic
 from ._tensor import DType, Tensor, as_tensor
@@ -190,7 +190,7 @@ class Profile(Handle):
 
     @classmethod
     def from_json(cls, text_or_bytes):
-        data = text_or_bytes.encode() if isinstance(text_or_bytes, str) else text_or_bytes
+        data = as_bytes(text_or_bytes)
         return new_handle(cls, lib.seg_profile_load_memory, data, len(data))
 
     @property

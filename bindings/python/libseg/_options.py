@@ -2,7 +2,7 @@
 import ctypes
 import enum
 
-from ._lib import Handle, lib, new_handle
+from ._lib import Handle, lib, new_handle, new_ptr
 
 
 class Option(enum.IntEnum):
@@ -22,9 +22,7 @@ class Options(Handle):
 
     def __init__(self, ptr=None, owner=None, keep=(), **values):
         if ptr is None:
-            out = ctypes.c_void_p()
-            lib.seg_options_create(ctypes.byref(out))
-            ptr = out.value
+            ptr = new_ptr(lib.seg_options_create)
         super().__init__(ptr, owner, keep)
         for name, value in values.items():
             self.set(Option[name.upper()], value)

@@ -5,7 +5,7 @@ import os
 
 import numpy as np
 
-from ._lib import Handle, lib, new_handle, text
+from ._lib import Handle, data_ptr, lib, new_handle, text
 from ._mask import Rle
 from ._options import (InputGeometry, PanopticDeeplabParams, PanopticFpnParams,
                        PanopticMask2FormerParams, PasteParams, SegmentInfo, SemanticParams,
@@ -157,23 +157,22 @@ class Instances(Handle):
     def __len__(self):
         return lib.seg_instances_count(self._ptr)
 
+    def _each(self, getter, dtype):
+        p = self._ptr
+        return np.array([getter(p, i) for i in range(len(self))], dtype)
+
     @property
     def classes(self):
-        p = self._ptr
-        return np.array([lib.seg_instances_class(p, i) for i in range(len(self))], np.int64)
+        return self._each(lib.seg_instances_class, np.int64)
 
     @property
     def scores(self):
-        p = self._ptr
-        return np.array([lib.seg_instances_score(p, i) for i in range(len(self))],
-                        np.float32)
+        return self._each(lib.seg_instances_score, np.float32)
 
     @property
     def track_ids(self):
         """Track ids from a Sequence (>= 1, stable across frames); 0 outside one."""
-        p = self._ptr
-        return np.array([lib.seg_instances_track_id(p, i) for i in range(len(self))],
-                        np.int64)
+        return self._each(lib.seg_instances_track_id, np.int64)
 
     def box(self, i):
         xyxy = (ctypes.c_float * 4)()
@@ -213,7 +212,7 @@ class Instances(Handle):
 
 def _things(thing_classes):
     arr = np.ascontiguousarray(thing_classes if thing_classes is not None else [], np.int32)
-    return arr, (arr.ctypes.data if arr.size else None), arr.size
+    return arr, data_ptr(arr), arr.size
 
 
 class Panoptic(Handle):

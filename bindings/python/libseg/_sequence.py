@@ -1,8 +1,7 @@
 """Frame sequences with temporal smoothing and stable instance ids (seg_sequence.h)."""
-import ctypes
 import enum
 
-from ._lib import Handle, lib
+from ._lib import Handle, lib, new_handle, new_ptr
 from ._model import Result
 from ._tensor import as_tensor
 
@@ -27,9 +26,8 @@ class Sequence(Handle):
     @classmethod
     def create(cls, model, session, profile, smoothing=None, iou_threshold=None,
                max_missed=None):
-        out = ctypes.c_void_p()
-        lib.seg_sequence_create(model, session, profile, ctypes.byref(out))
-        seq = cls(out.value, keep=(model._ref, session._ref, profile._ref))
+        seq = new_handle(cls, lib.seg_sequence_create, model, session, profile,
+                         keep=(model._ref, session._ref, profile._ref))
         seq._frame = None
         for key, value in ((SequenceOption.SMOOTHING, smoothing),
                            (SequenceOption.IOU_THRESHOLD, iou_threshold),
@@ -52,10 +50,9 @@ class Sequence(Handle):
 
     def push(self, image):
         """Run the next frame (u8 [H, W, C]). On failure the previous frame stays valid."""
-        out = ctypes.c_void_p()
-        lib.seg_sequence_push(self, as_tensor(image), ctypes.byref(out))
+        ptr = new_ptr(lib.seg_sequence_push, self, as_tensor(image))
         self._expire_frame()
-        frame = Result(out.value, owner=self, volatile=True)
+        frame = Result(ptr, owner=self, volatile=True)
         self._frame = frame._ref
         return frame
 

@@ -5,7 +5,7 @@ import enum
 
 import numpy as np
 
-from ._lib import Error, Handle, Status, lib, new_handle, text
+from ._lib import Error, Handle, Status, lib, new_handle, new_ptr, text
 
 
 class DType(enum.IntEnum):
@@ -88,10 +88,9 @@ class Tensor(Handle):
         if array.ndim > 8:
             raise Error(Status.LIMIT, "rank %d exceeds SEG_MAX_RANK 8" % array.ndim)
         dims = (ctypes.c_int64 * max(array.ndim, 1))(*array.shape)
-        out = ctypes.c_void_p()
-        lib.seg_tensor_wrap(dt, array.ndim, dims, array.ctypes.data or None, array.nbytes,
-                            ctypes.byref(out))
-        return cls(out.value, keep=(array,), readonly=not array.flags.writeable)
+        ptr = new_ptr(lib.seg_tensor_wrap, dt, array.ndim, dims, array.ctypes.data or None,
+                      array.nbytes)
+        return cls(ptr, keep=(array,), readonly=not array.flags.writeable)
 
     @classmethod
     def zeros(cls, dtype, shape):
