@@ -61,7 +61,7 @@ static seg_status conv_infer(segi_op_ctx *ctx)
     conv_path path = choose_path(&s);
     if (path == PATH_TAPS && !segi_conv_taps_scratch(&s, &ctx->scratch_bytes))
         return segi_op_error(ctx, SEG_ERR_LIMIT, "per-tap GEMM buffer size overflows");
-    if (path == PATH_WINOGRAD && !segi_winograd_scratch(&s, &ctx->scratch_bytes))
+    if (path == PATH_WINOGRAD && !segi_winograd_scratch(ctx, &s, &ctx->scratch_bytes))
         return segi_op_error(ctx, SEG_ERR_LIMIT, "Winograd buffer size overflows");
     if (path == PATH_IM2COL &&
         !segi_conv_im2col_scratch(&s, segi_pool_threads(ctx->pool), &ctx->scratch_bytes))

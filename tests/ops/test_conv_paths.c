@@ -135,11 +135,15 @@ TEST(per_tap_gemm_matches_direct_sums)
 
 TEST(winograd_is_chosen_for_wide_3x3_stride_1)
 {
-    segi_window w = {.nd = 2, .image = {1, 9, 9}, .grid = {1, 9, 9}, .kernel = {1, 3, 3},
+    /* 21x21: 36 tiles of 4x4. */
+    segi_window w = {.nd = 2, .image = {1, 21, 21}, .grid = {1, 21, 21}, .kernel = {1, 3, 3},
                      .stride = {1, 1, 1}, .dilation = {1, 1, 1}, .pad0 = {0, 1, 1},
                      .pad1 = {0, 1, 1}};
     segi_conv_shape s = {.w = w, .n = 1, .c = 16, .m = 16, .group = 1};
     CHECK(segi_winograd_pays(&s));
+    s.w.grid[1] = s.w.grid[2] = 16;  /* 16 tiles: the kernel transform does not pay */
+    CHECK(!segi_winograd_pays(&s));
+    s.w.grid[1] = s.w.grid[2] = 21;
     s.m = 15;
     CHECK(!segi_winograd_pays(&s));
     s.m = 32;
@@ -156,13 +160,13 @@ TEST(winograd_is_chosen_for_wide_3x3_stride_1)
 TEST(winograd_matches_direct_sums)
 {
     /* Whole tiles; then sizes that leave partial tiles on the right and bottom. */
-    CHECK_CONV(WINOGRAD_TOL, {16, 8, 8, 16, 1, 3, 3, {1, 1}, {1, 1}, {1, 1, 1, 1}, NULL});
-    CHECK_CONV(WINOGRAD_TOL, {17, 13, 11, 19, 1, 3, 3, {1, 1}, {1, 1}, {1, 1, 1, 1}, "relu"});
+    CHECK_CONV(WINOGRAD_TOL, {16, 24, 24, 16, 1, 3, 3, {1, 1}, {1, 1}, {1, 1, 1, 1}, NULL});
+    CHECK_CONV(WINOGRAD_TOL, {17, 25, 23, 19, 1, 3, 3, {1, 1}, {1, 1}, {1, 1, 1, 1}, "relu"});
     /* No padding, asymmetric padding, a single-row output, two groups. */
-    CHECK_CONV(WINOGRAD_TOL, {16, 10, 9, 16, 1, 3, 3, {1, 1}, {1, 1}, {0, 0, 0, 0}, NULL});
-    CHECK_CONV(WINOGRAD_TOL, {20, 7, 14, 16, 1, 3, 3, {1, 1}, {1, 1}, {2, 0, 1, 2}, NULL});
-    CHECK_CONV(WINOGRAD_TOL, {16, 1, 30, 16, 1, 3, 3, {1, 1}, {1, 1}, {1, 1, 1, 1}, NULL});
-    CHECK_CONV(WINOGRAD_TOL, {32, 6, 6, 32, 2, 3, 3, {1, 1}, {1, 1}, {1, 1, 1, 1}, NULL});
+    CHECK_CONV(WINOGRAD_TOL, {16, 26, 25, 16, 1, 3, 3, {1, 1}, {1, 1}, {0, 0, 0, 0}, NULL});
+    CHECK_CONV(WINOGRAD_TOL, {20, 23, 30, 16, 1, 3, 3, {1, 1}, {1, 1}, {2, 0, 1, 2}, NULL});
+    CHECK_CONV(WINOGRAD_TOL, {16, 1, 130, 16, 1, 3, 3, {1, 1}, {1, 1}, {1, 1, 1, 1}, NULL});
+    CHECK_CONV(WINOGRAD_TOL, {32, 22, 22, 32, 2, 3, 3, {1, 1}, {1, 1}, {1, 1, 1, 1}, NULL});
     /* Rows of more tiles than one chunk (64) of the transforms' row buffers. */
     CHECK_CONV(WINOGRAD_TOL, {16, 5, 301, 16, 1, 3, 3, {1, 1}, {1, 1}, {1, 1, 1, 1}, NULL});
 }
@@ -176,7 +180,8 @@ TEST(winograd_isa_variants_match_the_portable_one)
                         .stride = {1, 1, 1}, .dilation = {1, 1, 1}, .pad0 = {0, 1, 1},
                         .pad1 = {0, 1, 1}};
     size_t bytes = 0;
-    CHECK(segi_winograd_scratch(&s, &bytes));
+    segi_op_ctx ctx = {0};
+    CHECK(segi_winograd_scratch(&ctx, &s, &bytes));
     float *x = malloc((size_t)(c * h * wd) * sizeof *x), *w = malloc((size_t)(m * c * 9) * sizeof *w);
     float *want = malloc((size_t)(m * h * wd) * sizeof *want);
     float *got = malloc((size_t)(m * h * wd) * sizeof *got), *scratch = malloc(bytes);
@@ -185,7 +190,6 @@ TEST(winograd_isa_variants_match_the_portable_one)
         goto out;
     fill(x, (size_t)(c * h * wd), 4);
     fill(w, (size_t)(m * c * 9), 5);
-    segi_op_ctx ctx = {0};
     segi_winograd_isa(&ctx, &s, x, w, want, scratch, SEGI_ISA_PORTABLE);
     for (int isa = SEGI_ISA_PORTABLE + 1; isa <= (int)segi_cpu_isa(); isa++) {
         segi_winograd_isa(&ctx, &s, x, w, got, scratch, (segi_isa)isa);
