@@ -6,9 +6,12 @@
  * runs single-threaded (every session run sets it so). A product big enough to share
  * is cut into one band of C per thread, each an independent single-threaded
  * cblas_sgemm: columns when C is at least as wide as tall (the threads then each pack
- * the smaller A once), rows otherwise. Bands are multiples of 16 so that no thread
- * gets a ragged edge the others do not. Products below about a million multiply-adds
- * run on the calling thread: waking the pool would cost more than it saves.
+ * the smaller A once), rows otherwise. Bands are multiples of 16, the widest register
+ * block of OpenBLAS's x86 kernels. OpenBLAS computes a ragged edge with other kernels
+ * than the interior, so an entry can differ in its last bits between thread counts
+ * (tests compare threads within float rounding, not bit for bit). Products below
+ * about a million multiply-adds run on the calling thread: waking the pool would cost
+ * more than it saves.
  */
 #ifndef SEGI_OPS_GEMM_H
 #define SEGI_OPS_GEMM_H
