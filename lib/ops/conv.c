@@ -6,9 +6,11 @@
  * output is in cache, or in one pass per channel after the other paths. Convolutions
  * whose taps mostly read padding (strongly dilated ones on small maps) run one GEMM per
  * tap over its valid outputs (conv_taps.h), and 3x3 stride-1 ones with enough channels
- * use Winograd F(4x4, 3x3) (conv_winograd.h).
+ * use Winograd F(4x4, 3x3) (conv_winograd.h), dilated ones through a mosaic of their
+ * phases (conv_dilated.h).
  */
 #include "ops/conv_depthwise.h"
+#include "ops/conv_dilated.h"
 #include "ops/conv_im2col.h"
 #include "ops/conv_taps.h"
 #include "ops/conv_winograd.h"
@@ -34,6 +36,7 @@ static seg_status plan_conv(segi_op_ctx *ctx, segi_conv_shape *s, segi_fused_act
 typedef enum conv_path {
     PATH_DEPTHWISE,  /* direct per-row sums */
     PATH_TAPS,       /* one GEMM per tap over its valid outputs */
+    PATH_DILATED,    /* dilated 3x3 "same": Winograd on a mosaic of the phases */
     PATH_WINOGRAD,   /* F(4x4, 3x3): 36 GEMMs over transformed tiles */
     PATH_IM2COL,     /* im2col tiles + GEMM; pointwise convs skip the copy */
 } conv_path;
@@ -44,6 +47,8 @@ static conv_path choose_path(const segi_conv_shape *s)
         return PATH_DEPTHWISE;
     if (segi_conv_taps_pay(s))
         return PATH_TAPS;
+    if (segi_dilated_pays(s))
+        return PATH_DILATED;
     if (segi_winograd_pays(s))
         return PATH_WINOGRAD;
     return PATH_IM2COL;
@@ -61,6 +66,8 @@ static seg_status conv_infer(segi_op_ctx *ctx)
     conv_path path = choose_path(&s);
     if (path == PATH_TAPS && !segi_conv_taps_scratch(&s, &ctx->scratch_bytes))
         return segi_op_error(ctx, SEG_ERR_LIMIT, "per-tap GEMM buffer size overflows");
+    if (path == PATH_DILATED && !segi_dilated_scratch(ctx, &s, &ctx->scratch_bytes))
+        return segi_op_error(ctx, SEG_ERR_LIMIT, "dilated Winograd buffer size overflows");
     if (path == PATH_WINOGRAD && !segi_winograd_scratch(ctx, &s, &ctx->scratch_bytes))
         return segi_op_error(ctx, SEG_ERR_LIMIT, "Winograd buffer size overflows");
     if (path == PATH_IM2COL &&
@@ -101,6 +108,8 @@ static seg_status conv_run(segi_op_ctx *ctx)
             const float *wg = wt + g * mg * k;
             if (path == PATH_TAPS)
                 segi_conv_taps(ctx, &s, xg, wg, yg, ctx->scratch);
+            else if (path == PATH_DILATED)
+                segi_dilated(ctx, &s, xg, wg, yg, ctx->scratch);
             else
                 segi_winograd(ctx, &s, xg, wg, yg, ctx->scratch);
             for (int64_t m = 0; m < mg; m++)

@@ -1,6 +1,7 @@
 /* Every Conv path (im2col, pointwise, per-tap GEMMs, Winograd, depthwise) against a float64
  * direct convolution written here, on shapes that reach each path's edge cases. */
 #include "op_test.h"
+#include "ops/conv_dilated.h"
 #include "ops/conv_taps.h"
 #include "ops/conv_winograd.h"
 
@@ -171,6 +172,44 @@ TEST(winograd_matches_direct_sums)
     CHECK_CONV(WINOGRAD_TOL, {16, 5, 301, 16, 1, 3, 3, {1, 1}, {1, 1}, {1, 1, 1, 1}, NULL});
 }
 
+TEST(dilated_same_3x3_takes_winograd_on_a_mosaic)
+{
+    /* 24x24, dilation 2, padding 2: a 25x25 mosaic of 49 tiles for 36 dense ones. */
+    segi_window w = {.nd = 2, .image = {1, 24, 24}, .grid = {1, 24, 24}, .kernel = {1, 3, 3},
+                     .stride = {1, 1, 1}, .dilation = {1, 2, 2}, .pad0 = {0, 2, 2},
+                     .pad1 = {0, 2, 2}};
+    segi_conv_shape s = {.w = w, .n = 1, .c = 16, .m = 16, .group = 1};
+    CHECK(segi_dilated_pays(&s));
+    CHECK(!segi_conv_taps_pay(&s));  /* so the Conv op takes this path */
+    s.w.pad1[2] = 1;                  /* not "same": the phases are no plain convs */
+    CHECK(!segi_dilated_pays(&s));
+    s.w.pad1[2] = 2;
+    s.c = 15;
+    CHECK(!segi_dilated_pays(&s));
+    s.c = 16;
+    s.w.stride[1] = 2;
+    CHECK(!segi_dilated_pays(&s));
+    s.w.stride[1] = 1;
+    /* Dilation 12: a 35x35 mosaic of 81 tiles, over twice the 36 dense ones. */
+    for (int a = 1; a <= 2; a++)
+        s.w.dilation[a] = s.w.pad0[a] = s.w.pad1[a] = 12;
+    CHECK(!segi_dilated_pays(&s));
+    for (int a = 1; a <= 2; a++)
+        s.w.dilation[a] = s.w.pad0[a] = s.w.pad1[a] = 1;
+    CHECK(!segi_dilated_pays(&s));  /* undilated: plain Winograd */
+}
+
+TEST(dilated_winograd_matches_direct_sums)
+{
+    CHECK_CONV(WINOGRAD_TOL, {16, 24, 24, 16, 1, 3, 3, {1, 1}, {2, 2}, {2, 2, 2, 2}, NULL});
+    /* Sides that are no multiple of the dilation: phases of unequal length. */
+    CHECK_CONV(WINOGRAD_TOL, {17, 25, 23, 19, 1, 3, 3, {1, 1}, {3, 3}, {3, 3, 3, 3}, "relu"});
+    CHECK_CONV(WINOGRAD_TOL, {16, 30, 29, 16, 1, 3, 3, {1, 1}, {4, 4}, {4, 4, 4, 4}, NULL});
+    /* Dilated along one axis only; two groups. */
+    CHECK_CONV(WINOGRAD_TOL, {16, 26, 21, 16, 1, 3, 3, {1, 1}, {2, 1}, {2, 1, 2, 1}, NULL});
+    CHECK_CONV(WINOGRAD_TOL, {32, 22, 22, 32, 2, 3, 3, {1, 1}, {2, 2}, {2, 2, 2, 2}, NULL});
+}
+
 TEST(winograd_isa_variants_match_the_portable_one)
 {
     /* 300 columns: 75 tiles per row, more than one chunk; partial tiles at the edges. */
@@ -239,6 +278,8 @@ int main(void)
                      CASE(winograd_is_chosen_for_wide_3x3_stride_1),
                      CASE(winograd_matches_direct_sums),
                      CASE(winograd_isa_variants_match_the_portable_one),
+                     CASE(dilated_same_3x3_takes_winograd_on_a_mosaic),
+                     CASE(dilated_winograd_matches_direct_sums),
                      CASE(im2col_and_pointwise_match_direct_sums),
                      CASE(depthwise_matches_direct_sums));
 }
