@@ -107,13 +107,6 @@ typedef float v4f __attribute__((vector_size(16)));
 #define DW_U 4
 #define DW_EVENS(lo, hi) __builtin_shufflevector(lo, hi, 0, 2, 5, 7)
 #include "ops/conv_depthwise_row.h"
-#undef DW_NAME
-#undef DW_CHUNK
-#undef DW_TARGET
-#undef DW_V
-#undef DW_W
-#undef DW_U
-#undef DW_EVENS
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 typedef float v8f __attribute__((vector_size(32)));
@@ -125,13 +118,6 @@ typedef float v8f __attribute__((vector_size(32)));
 #define DW_U 4
 #define DW_EVENS(lo, hi) __builtin_shufflevector(lo, hi, 0, 2, 4, 6, 9, 11, 13, 15)
 #include "ops/conv_depthwise_row.h"
-#undef DW_NAME
-#undef DW_CHUNK
-#undef DW_TARGET
-#undef DW_V
-#undef DW_W
-#undef DW_U
-#undef DW_EVENS
 
 typedef float v16f __attribute__((vector_size(64)));
 #define DW_NAME dw_row_avx512
@@ -144,13 +130,6 @@ typedef float v16f __attribute__((vector_size(64)));
     __builtin_shufflevector(lo, hi, 0, 2, 4, 6, 8, 10, 12, 14, 17, 19, 21, 23, 25, 27,   \
                             29, 31)
 #include "ops/conv_depthwise_row.h"
-#undef DW_NAME
-#undef DW_CHUNK
-#undef DW_TARGET
-#undef DW_V
-#undef DW_W
-#undef DW_U
-#undef DW_EVENS
 #endif
 
 static void depthwise_row(segi_isa isa, const float *x, const float *k,

@@ -1,7 +1,7 @@
 /*
  * One output row of a depthwise conv with vectors of DW_W floats (type DW_V), DW_U
  * blocks of DW_W adjacent outputs at a time so that DW_U sums are in flight; included
- * by conv_depthwise.c once per ISA with
+ * by conv_depthwise.c once per ISA with these defined (it #undefs them at its end):
  *   DW_NAME, DW_CHUNK  the names of the row function and of its inlined sums
  *   DW_TARGET  its target attribute (or nothing)
  *   DW_EVENS(lo, hi)  the even elements of x[0 .. DW_W - 1] (lo) followed by those of
@@ -64,3 +64,11 @@ DW_TARGET static bool DW_NAME(const dw_rows *r, const segi_window *w, float *y)
     }
     return true;
 }
+
+#undef DW_NAME
+#undef DW_CHUNK
+#undef DW_TARGET
+#undef DW_V
+#undef DW_W
+#undef DW_U
+#undef DW_EVENS

@@ -31,13 +31,6 @@ static inline v4f max_v4f(v4f v, v4f acc)
 #define PR_MAX max_v4f
 #define PR_EVENS(lo, hi) __builtin_shufflevector(lo, hi, 0, 2, 5, 7)
 #include "ops/pool_row.h"
-#undef PR_NAME
-#undef PR_BLOCK
-#undef PR_TARGET
-#undef PR_V
-#undef PR_W
-#undef PR_MAX
-#undef PR_EVENS
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <immintrin.h>
@@ -50,13 +43,6 @@ static inline v4f max_v4f(v4f v, v4f acc)
 #define PR_MAX _mm256_max_ps
 #define PR_EVENS(lo, hi) __builtin_shufflevector(lo, hi, 0, 2, 4, 6, 9, 11, 13, 15)
 #include "ops/pool_row.h"
-#undef PR_NAME
-#undef PR_BLOCK
-#undef PR_TARGET
-#undef PR_V
-#undef PR_W
-#undef PR_MAX
-#undef PR_EVENS
 
 #define PR_NAME row_avx512
 #define PR_BLOCK block_avx512
@@ -68,13 +54,6 @@ static inline v4f max_v4f(v4f v, v4f acc)
     __builtin_shufflevector(lo, hi, 0, 2, 4, 6, 8, 10, 12, 14, 17, 19, 21, 23, 25, 27,   \
                             29, 31)
 #include "ops/pool_row.h"
-#undef PR_NAME
-#undef PR_BLOCK
-#undef PR_TARGET
-#undef PR_V
-#undef PR_W
-#undef PR_MAX
-#undef PR_EVENS
 #endif
 
 int64_t segi_pool_row(segi_isa isa, const float *const *rows, int n_rows, int64_t kernel,

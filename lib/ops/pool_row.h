@@ -1,6 +1,6 @@
 /*
  * Windows of adjacent outputs of one pooling row with vectors of PR_W floats (type
- * PR_V); included by pool.c once per ISA with
+ * PR_V); included by pool.c once per ISA with these defined (it #undefs them at its end):
  *   PR_NAME, PR_BLOCK  the names of the row function and of its inlined block
  *   PR_TARGET          its target attribute (or nothing)
  *   PR_MAX(v, acc)     v > acc ? v : acc per lane (x86's maxps)
@@ -52,3 +52,11 @@ PR_TARGET static int64_t PR_NAME(const float *const *rows, int n_rows, int64_t k
     }
     return o;
 }
+
+#undef PR_NAME
+#undef PR_BLOCK
+#undef PR_TARGET
+#undef PR_V
+#undef PR_W
+#undef PR_MAX
+#undef PR_EVENS

@@ -58,6 +58,31 @@ static seg_status run_op(const char *op_type, const segi_attr *attrs, int n_attr
     return segi_op_eval(def, &node, n_in, in, n_out, out);
 }
 
+/* segi_op_eval's steps with a thread pool (NULL: inline): infer, allocate the one
+ * output and the scratch, run. */
+static seg_status run_op_on(segi_pool *pool, const char *op_type, const segi_attr *attrs,
+                            int n_attrs, int n_in, const seg_tensor *const *in,
+                            seg_tensor **out)
+{
+    const segi_op_def *def = segi_op_find(op_type);
+    if (!def)
+        return segi_error(SEG_ERR_NOT_FOUND, "operator %s is not registered", op_type);
+    segi_node_info node = {"test", op_type, 17, attrs, n_attrs};
+    seg_tensor shape = {0}, *slot = &shape;
+    segi_op_ctx ctx = {.node = &node, .n_in = n_in, .in = in, .n_out = 1, .out = &slot,
+                       .pool = pool};
+    seg_status st = def->infer(&ctx);
+    if (st != SEG_OK)
+        return st;
+    if ((st = seg_tensor_create(shape.dtype, shape.rank, shape.dims, out)) != SEG_OK)
+        return st;
+    ctx.scratch = ctx.scratch_bytes ? malloc(ctx.scratch_bytes) : NULL;
+    ctx.out = out;
+    st = def->run(&ctx);
+    free(ctx.scratch);
+    return st;
+}
+
 /* Every element of f32 tensor `t` is within `tol` of `want[i]`, and the shape matches. */
 #define CHECK_F32(t, rank, dims, tol, ...)                                           \
     do {                                                                             \

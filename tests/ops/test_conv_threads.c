@@ -9,27 +9,6 @@
 
 #include <math.h>
 
-/* segi_op_eval with a pool: infer, allocate, run. */
-static seg_status eval_on(segi_pool *pool, const char *op_type, const segi_attr *attrs,
-                          int n_attrs, int n_in, const seg_tensor *const *in, seg_tensor **out)
-{
-    const segi_op_def *def = segi_op_find(op_type);
-    segi_node_info node = {"threads", op_type, 17, attrs, n_attrs};
-    seg_tensor shape = {0}, *slot = &shape;
-    segi_op_ctx ctx = {.node = &node, .n_in = n_in, .in = in, .n_out = 1, .out = &slot,
-                       .pool = pool};
-    seg_status st = def->infer(&ctx);
-    if (st != SEG_OK)
-        return st;
-    if ((st = seg_tensor_create(shape.dtype, shape.rank, shape.dims, out)) != SEG_OK)
-        return st;
-    ctx.scratch = ctx.scratch_bytes ? malloc(ctx.scratch_bytes) : NULL;
-    ctx.out = out;
-    st = def->run(&ctx);
-    free(ctx.scratch);
-    return st;
-}
-
 /* A tensor of values in [-1, 1). */
 static seg_tensor *filled(int rank, const int64_t *dims, uint32_t seed)
 {
@@ -59,12 +38,12 @@ static seg_tensor *same_on_threads(const char *op_type, const segi_attr *attrs, 
                                    int n_in, const seg_tensor *const *in, double tol)
 {
     seg_tensor *want = NULL;
-    CHECK_OK(eval_on(NULL, op_type, attrs, n_attrs, n_in, in, &want));
+    CHECK_OK(run_op_on(NULL, op_type, attrs, n_attrs, n_in, in, &want));
     for (int threads = 2; threads <= 3 && want; threads++) {
         segi_pool *pool = NULL;
         seg_tensor *got = NULL;
         CHECK_OK(segi_pool_create(threads, &pool));
-        CHECK_OK(eval_on(pool, op_type, attrs, n_attrs, n_in, in, &got));
+        CHECK_OK(run_op_on(pool, op_type, attrs, n_attrs, n_in, in, &got));
         double d = got ? max_diff(got, want) : INFINITY;
         if (!(d <= tol))
             fprintf(stderr, "%s on %d threads: off by %g\n", op_type, threads, d);

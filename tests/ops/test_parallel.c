@@ -10,27 +10,6 @@
 
 #include <math.h>
 
-/* segi_op_eval with a pool: infer, allocate, run. */
-static seg_status eval_on(segi_pool *pool, const char *op_type, const segi_attr *attrs,
-                          int n_attrs, int n_in, const seg_tensor *const *in, seg_tensor **out)
-{
-    const segi_op_def *def = segi_op_find(op_type);
-    segi_node_info node = {"par", op_type, 17, attrs, n_attrs};
-    seg_tensor shape = {0}, *slot = &shape;
-    segi_op_ctx ctx = {.node = &node, .n_in = n_in, .in = in, .n_out = 1, .out = &slot,
-                       .pool = pool};
-    seg_status st = def->infer(&ctx);
-    if (st != SEG_OK)
-        return st;
-    if ((st = seg_tensor_create(shape.dtype, shape.rank, shape.dims, out)) != SEG_OK)
-        return st;
-    ctx.scratch = ctx.scratch_bytes ? malloc(ctx.scratch_bytes) : NULL;
-    ctx.out = out;
-    st = def->run(&ctx);
-    free(ctx.scratch);
-    return st;
-}
-
 /* Values in [-2, 2) with some exact zeros, negative zeros and a NaN. */
 static seg_tensor *pattern(seg_dtype dtype, int rank, const int64_t *dims, uint32_t seed)
 {
@@ -56,12 +35,12 @@ static void same_on_threads(const char *op_type, const segi_attr *attrs, int n_a
                             const seg_tensor *const *in)
 {
     seg_tensor *want = NULL;
-    CHECK_OK(eval_on(NULL, op_type, attrs, n_attrs, n_in, in, &want));
+    CHECK_OK(run_op_on(NULL, op_type, attrs, n_attrs, n_in, in, &want));
     for (int threads = 2; threads <= 3 && want; threads++) {
         segi_pool *pool = NULL;
         seg_tensor *got = NULL;
         CHECK_OK(segi_pool_create(threads, &pool));
-        CHECK_OK(eval_on(pool, op_type, attrs, n_attrs, n_in, in, &got));
+        CHECK_OK(run_op_on(pool, op_type, attrs, n_attrs, n_in, in, &got));
         if (got) {
             CHECK_EQ_INT(seg_tensor_nbytes(got), seg_tensor_nbytes(want));
             bool same = seg_tensor_nbytes(got) == seg_tensor_nbytes(want) &&
