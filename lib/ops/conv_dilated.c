@@ -48,9 +48,7 @@ bool segi_dilated_pays(const segi_conv_shape *s)
     if (w->nd != 2 || !same || (w->dilation[1] == 1 && w->dilation[2] == 1))
         return false;
     segi_conv_shape ms = mosaic_shape(s);
-    int64_t mosaic_tiles = (ms.w.grid[1] + 3) / 4 * ((ms.w.grid[2] + 3) / 4);
-    int64_t dense_tiles = (w->grid[1] + 3) / 4 * ((w->grid[2] + 3) / 4);
-    return segi_winograd_pays(&ms) && mosaic_tiles <= 2 * dense_tiles;
+    return segi_winograd_pays(&ms) && segi_winograd_tiles(&ms.w) <= 2 * segi_winograd_tiles(w);
 }
 
 bool segi_dilated_scratch(const segi_op_ctx *ctx, const segi_conv_shape *s, size_t *bytes)

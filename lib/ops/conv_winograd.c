@@ -44,10 +44,15 @@ static inline void at6(const float *m, float *r)
     r[3] = d12 + 8 * d34 + m[5];
 }
 
+int64_t segi_winograd_tiles(const segi_window *w)
+{
+    return (w->grid[1] + TILE - 1) / TILE * ((w->grid[2] + TILE - 1) / TILE);
+}
+
 bool segi_winograd_pays(const segi_conv_shape *s)
 {
     const segi_window *w = &s->w;
-    int64_t tiles = (w->grid[1] + TILE - 1) / TILE * ((w->grid[2] + TILE - 1) / TILE);
+    int64_t tiles = segi_winograd_tiles(w);
     return w->kernel[0] == 1 && w->image[0] == 1 && w->grid[0] == 1 && w->kernel[1] == 3 &&
            w->kernel[2] == 3 && w->stride[1] == 1 && w->stride[2] == 1 &&
            w->dilation[1] == 1 && w->dilation[2] == 1 &&

@@ -25,6 +25,9 @@
  * per run, costs more than the multiplies saved (docs/conv.md). */
 #define SEGI_WINOGRAD_MIN_TILES 32
 
+/* The 4x4 output tiles that cover window `w`'s 2-D output grid. */
+int64_t segi_winograd_tiles(const segi_window *w);
+
 /* Whether conv `s` takes this path: 2-D 3x3 kernels, stride 1, dilation 1, at least
  * SEGI_WINOGRAD_MIN_CHANNELS input and output channels per group and at least
  * SEGI_WINOGRAD_MIN_TILES output tiles. */

@@ -141,6 +141,7 @@ TEST(winograd_is_chosen_for_wide_3x3_stride_1)
                      .stride = {1, 1, 1}, .dilation = {1, 1, 1}, .pad0 = {0, 1, 1},
                      .pad1 = {0, 1, 1}};
     segi_conv_shape s = {.w = w, .n = 1, .c = 16, .m = 16, .group = 1};
+    CHECK_EQ_INT(segi_winograd_tiles(&s.w), 36);
     CHECK(segi_winograd_pays(&s));
     s.w.grid[1] = s.w.grid[2] = 16;  /* 16 tiles: the kernel transform does not pay */
     CHECK(!segi_winograd_pays(&s));
